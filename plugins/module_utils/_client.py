@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Transport to the Element JSON-RPC API: one HTTPS session, Basic auth, TLS, the envelope, error classes.
+
+Private to the collection: no compatibility promise for code outside it.
+This file runs on targets, so it stays compatible with every Python a supported ansible-core allows there.
+It never loops or sleeps: retrying belongs to the caller that owns the deadline (see _waiter.py).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+import socket
+
+from ansible.module_utils.six import string_types
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - depends on the target's Python
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+# API errors that mean "that async handle no longer exists": consumed by a read without keepResult, or expired.
+GONE_NAMES = frozenset(('xDBNoSuchPath', 'xAsyncHandleDoesNotExist'))
+# The endpoint or method itself is wrong: retrying cannot help.
+ENDPOINT_NAMES = frozenset(('xUnknownAPIMethod', 'xUnknownAPIVersion', 'xUnknownRPCMethod'))
+# Cluster-side conditions that pass: database contention, a master moving, limits that free up.
+TRANSIENT_NAMES = frozenset(('xDBVersionMismatch', 'xNotPrimary', 'xNotReadyForIO', 'xSliceNotRegistered'))
+TRANSIENT_PREFIXES = ('xDB', 'xMaxClones', 'xMaxSnapshots')
+
+API_VERSION_PATTERN = re.compile(r'^[0-9]{1,2}\.[0-9]{1,2}$')
+HOST_LABEL_PATTERN = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')
+PORT_PATTERN = re.compile(r'^[0-9]{1,5}$')
+REDACTED = '********'
+MAX_BODY_EXCERPT = 200
+
+
+class ElementError(Exception):
+    """Base class of every error this client raises; str() is a message meant for the user."""
+
+
+class ElementInputError(ElementError, ValueError):
+    """A connection option is malformed; nothing was sent."""
+
+
+class ElementAuthError(ElementError):
+    """HTTP 401: wrong or missing credentials. Never retried."""
+
+
+class ElementTLSError(ElementError):
+    """The server certificate could not be verified. Never retried."""
+
+
+class ElementEndpointError(ElementError):
+    """HTTP 404 or an unknown method/version: the URL or api_version is wrong. Never retried."""
+
+
+class ElementAPIError(ElementError):
+    """The API answered with a JSON-RPC error that retrying will not fix."""
+
+    def __init__(self, name, message, code=None):
+        super(ElementAPIError, self).__init__('%s: %s' % (name, message))
+        self.name = name
+        self.api_message = message
+        self.code = code
+
+
+class ElementHandleGone(ElementAPIError):
+    """The async handle does not exist any more (consumed or expired)."""
+
+    def __init__(self, handle, name, message, code=None):
+        super(ElementHandleGone, self).__init__(name, message, code)
+        self.handle = handle
+
+
+class ElementTransientError(ElementError):
+    """A failure that may pass (connection reset, 5xx, non-JSON body, xDBVersionMismatch, ...).
+
+    ``reached`` is False when no HTTP answer came back at all (refused, reset, timed out, unresolvable).
+    """
+
+    def __init__(self, message, name=None, reached=True):
+        super(ElementTransientError, self).__init__(message)
+        self.name = name
+        self.reached = reached
+
+
+def validate_api_version(api_version):
+    """Return api_version as a string like '12.3' or raise ElementInputError."""
+    text = str(api_version) if api_version is not None else ''
+    if not API_VERSION_PATTERN.match(text):
+        raise ElementInputError(
+            "api_version %r is not of the form MAJOR.MINOR (for example '12.3'); "
+            "use one of the versions your cluster lists in GetAPI supportedVersions." % (text,))
+    return text
+
+
+def _is_ipv6(text):
+    try:
+        socket.inet_pton(socket.AF_INET6, text)
+    except (socket.error, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _is_dns_name_or_ipv4(text):
+    if len(text) > 253:
+        return False
+    labels = text[:-1].split('.') if text.endswith('.') else text.split('.')
+    return all(HOST_LABEL_PATTERN.match(label) for label in labels)
+
+
+def split_hostname(hostname):
+    """Split 'host', 'host:port', '[v6]' or '[v6]:port' into (host, port or None).
+
+    Rejects anything that could change the request line: schemes, paths, queries, credentials, white space.
+    """
+    if not isinstance(hostname, string_types) or not hostname:
+        raise ElementInputError('hostname must be a non-empty string: the cluster MVIP or its DNS name.')
+    problems = [('://', 'a scheme'), ('/', 'a path'), ('?', 'a query'), ('#', 'a fragment'), ('@', 'credentials')]
+    for needle, what in problems:
+        if needle in hostname:
+            raise ElementInputError(
+                'hostname %r contains %s; give only the MVIP or DNS name, optionally with :port '
+                "(for example '10.0.0.5' or 'cluster.example.com:443')." % (hostname, what))
+    if re.search(r'\s', hostname):
+        raise ElementInputError('hostname %r contains white space or a line break.' % (hostname,))
+    host, port = hostname, None
+    if hostname.startswith('['):
+        match = re.match(r'^\[([^\]]+)\](?::([^:]*))?$', hostname)
+        if not match or not _is_ipv6(match.group(1)):
+            raise ElementInputError('hostname %r is not a valid bracketed IPv6 address.' % (hostname,))
+        host, port = match.group(1), match.group(2)
+    elif _is_ipv6(hostname):
+        host = hostname
+    elif hostname.count(':') == 1:
+        host, port = hostname.split(':')
+    if port is not None:
+        if not PORT_PATTERN.match(port) or not 0 < int(port) < 65536:
+            raise ElementInputError('hostname %r carries an invalid port; use a number from 1 to 65535.' % (hostname,))
+        port = int(port)
+    if not _is_ipv6(host) and not _is_dns_name_or_ipv4(host):
+        raise ElementInputError('hostname %r is not a valid DNS name or IP address.' % (hostname,))
+    return host, port
+
+
+def redact(text, secret):
+    """Replace every occurrence of secret in text; used on every message that leaves this module."""
+    text = str(text)
+    if secret:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def classify_api_error(name, message, code=None):
+    """Turn a JSON-RPC error object into the exception class a caller should see."""
+    if name in ENDPOINT_NAMES:
+        return ElementEndpointError('%s: %s' % (name, message))
+    if name in GONE_NAMES:
+        return ElementAPIError(name, message, code)
+    if name in TRANSIENT_NAMES or name.startswith(TRANSIENT_PREFIXES):
+        return ElementTransientError('%s: %s' % (name, message), name=name)
+    return ElementAPIError(name, message, code)
+
+
+class ElementClient:
+    """One cluster endpoint, one requests.Session: connections are reused across polls of one task."""
+
+    def __init__(self, hostname, username, password, port=443, api_version='12.3',
+                 validate_certs=True, ca_path=None, http_timeout=30.0, session=None):
+        if not HAS_REQUESTS and session is None:
+            raise ElementError('The Python library requests is required on the host that runs this task.')
+        host, host_port = split_hostname(hostname)
+        self.api_version = validate_api_version(api_version)
+        self.port = host_port or port
+        if not isinstance(self.port, int) or not 0 < self.port < 65536:
+            raise ElementInputError('port %r is not a TCP port number from 1 to 65535.' % (port,))
+        self.host = host
+        netloc = '[%s]' % host if ':' in host else host
+        self.url = 'https://%s:%d/json-rpc/%s' % (netloc, self.port, self.api_version)
+        self.username = username
+        self._password = password
+        self.http_timeout = float(http_timeout)
+        self._session = session if session is not None else requests.Session()
+        self._session.auth = (username, password)
+        self._session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        if not validate_certs and session is None:
+            # The caller turns this into one task warning; urllib3's per-request warning would repeat it every poll.
+            requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
+        self._session.headers.update({'Content-Type': 'application/json', 'Accept': 'application/json'})
+        self._request_id = 0
+
+    def close(self):
+        self._session.close()
+
+    def call(self, method, params=None, timeout=None):
+        """POST one JSON-RPC request; return its 'result' or raise an ElementError subclass."""
+        self._request_id += 1
+        body = {'method': method, 'params': params or {}, 'id': self._request_id}
+        response = self._post(body, timeout if timeout is not None else self.http_timeout)
+        return self._parse(method, response)
+
+    def get_async_result(self, handle, keep_result=True, timeout=None):
+        """GetAsyncResult; a missing handle raises ElementHandleGone (the only place that name means 'gone')."""
+        try:
+            return self.call('GetAsyncResult', {'asyncHandle': handle, 'keepResult': bool(keep_result)}, timeout)
+        except ElementAPIError as exc:
+            if exc.name in GONE_NAMES:
+                raise ElementHandleGone(handle, exc.name, exc.api_message, exc.code)
+            raise
+
+    def list_async_results(self, result_types=None, timeout=None):
+        params = {'asyncResultTypes': list(result_types)} if result_types else {}
+        return self.call('ListAsyncResults', params, timeout).get('asyncHandles', [])
+
+    def _post(self, body, timeout):
+        try:
+            return self._session.post(self.url, json=body, timeout=timeout)
+        except requests.exceptions.SSLError as exc:
+            raise ElementTLSError(self._redact(
+                'TLS verification of %s failed: %s. Give the cluster CA with ca_path, or set validate_certs: false '
+                'only on a trusted network.' % (self.url, _root_cause(exc))))
+        except requests.exceptions.Timeout:
+            raise ElementTransientError('No answer from %s within %.1f s (http_timeout).' % (self.url, timeout),
+                                        reached=False)
+        except requests.exceptions.ConnectionError as exc:
+            raise ElementTransientError(self._redact('Cannot connect to %s: %s' % (self.url, _root_cause(exc))),
+                                        reached=False)
+        except requests.exceptions.RequestException as exc:
+            raise ElementError(self._redact('Request to %s failed: %s' % (self.url, _root_cause(exc))))
+
+    def _parse(self, method, response):
+        status = response.status_code
+        if status == 401:
+            raise ElementAuthError(
+                'The cluster at %s rejected the credentials of user %r (HTTP 401). Check username and password; '
+                'nothing was retried.' % (self.url, self.username))
+        if status == 404:
+            raise ElementEndpointError(
+                'The cluster at %s:%d does not serve API version %s (HTTP 404 for %s). Set api_version to one of '
+                'the versions GetAPI lists in supportedVersions.' % (self.host, self.port, self.api_version, self.url))
+        if status >= 500:
+            raise ElementTransientError('HTTP %d from %s: %s' % (status, self.url, self._excerpt(response)))
+        if status != 200:
+            raise ElementError('HTTP %d from %s: %s' % (status, self.url, self._excerpt(response)))
+        try:
+            envelope = response.json()
+        except ValueError:
+            raise ElementTransientError('%s answered %s with a body that is not JSON: %s'
+                                        % (self.url, method, self._excerpt(response)))
+        if not isinstance(envelope, dict):
+            raise ElementTransientError('%s answered %s with JSON that is not an object.' % (self.url, method))
+        error = envelope.get('error')
+        if isinstance(error, dict):
+            name = str(error.get('name') or 'xUnknownError')
+            raise classify_api_error(name, self._redact(error.get('message', '')), error.get('code'))
+        result = envelope.get('result')
+        if not isinstance(result, dict):
+            raise ElementTransientError('%s answered %s without a result object.' % (self.url, method))
+        return result
+
+    def _excerpt(self, response):
+        text = re.sub(r'\s+', ' ', response.text or '').strip()
+        if len(text) > MAX_BODY_EXCERPT:
+            text = text[:MAX_BODY_EXCERPT] + '...'
+        return self._redact(text or '(empty body)')
+
+    def _redact(self, text):
+        return redact(text, self._password)
+
+
+def _root_cause(exc):
+    """The innermost reason of a requests/urllib3 error, without the long wrapper chain."""
+    reason = exc
+    for _depth in range(5):
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, string_types):
+            break
+        reason = inner
+    return str(reason)

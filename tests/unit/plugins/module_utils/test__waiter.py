@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the wait loop: a fake clock and a scripted cluster, so nothing sleeps."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.solidfire.element.plugins.module_utils._client import (
+    ElementAuthError,
+    ElementHandleGone,
+    ElementTransientError,
+)
+from ansible_collections.solidfire.element.plugins.module_utils import _waiter
+from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
+    COMPLETE,
+    ERROR,
+    FATAL,
+    GONE,
+    RUNNING,
+    Backoff,
+    Waiter,
+)
+
+LATENCY = 0.05
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class FakeJob:
+    def __init__(self, finish_at=None, error=None, details=None):
+        self.finish_at = finish_at  # absolute fake time; None = never
+        self.error = error
+        self.details = details or {}
+        self.purged = False
+
+
+class FakeCluster:
+    """Answers like an Element cluster; records every call; faults are queued per method."""
+
+    http_timeout = 30.0
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.jobs = {}
+        self.calls = []
+        self.faults = {'GetAsyncResult': [], 'ListAsyncResults': [], 'release': []}
+
+    def _fault(self, kind):
+        if self.faults[kind]:
+            fault = self.faults[kind].pop(0)
+            if fault is not None:
+                raise fault
+
+    def get_async_result(self, handle, keep_result=True, timeout=None):
+        self.calls.append(('GetAsyncResult', handle, keep_result, timeout))
+        self.clock.now += LATENCY
+        self._fault('GetAsyncResult' if keep_result else 'release')
+        job = self.jobs.get(handle)
+        if job is None or job.purged:
+            raise ElementHandleGone(handle, 'xAsyncHandleDoesNotExist', 'Async handle %s does not exist.' % handle)
+        response = {'resultType': 'Clone', 'createTime': '2026-11-29T06:00:00Z', 'lastUpdateTime': 'x'}
+        if job.finish_at is None or self.clock.now < job.finish_at:
+            response.update(status='running', details=dict(job.details))
+            return response
+        response['status'] = 'complete'
+        if job.error:
+            response['error'] = job.error
+        else:
+            response['result'] = {'cloneID': 1, 'volumeID': handle + 1000, 'message': 'Clone complete.'}
+        if not keep_result:
+            job.purged = True
+        return response
+
+    def list_async_results(self, result_types=None, timeout=None):
+        self.calls.append(('ListAsyncResults', None, None, timeout))
+        self.clock.now += LATENCY
+        self._fault('ListAsyncResults')
+        entries = []
+        for handle, job in sorted(self.jobs.items()):
+            if job.purged:
+                continue
+            done = job.finish_at is not None and self.clock.now >= job.finish_at
+            entries.append({'asyncResultID': handle, 'completed': done, 'success': done and not job.error,
+                            'resultType': 'Clone', 'createTime': 'c', 'lastUpdateTime': 'u', 'data': {}})
+        return entries
+
+    def reads(self, keep=True):
+        return [call for call in self.calls if call[0] == 'GetAsyncResult' and call[2] is keep]
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def cluster(clock):
+    return FakeCluster(clock)
+
+
+def make_waiter(cluster, clock, events=None, **overrides):
+    options = dict(timeout=1800, poll_interval=2.0, max_poll_interval=15.0, wait=True, release=True)
+    options.update(overrides)
+    return Waiter(cluster, clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
+                  on_event=(lambda kind, text: events.append((clock.now, kind, text))) if events is not None else None,
+                  **options)
+
+
+def test_single_handle_completes_polls_with_keep_result_then_releases(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 10)
+    report = make_waiter(cluster, clock).run([5])
+    outcome = report.outcomes[0]
+    assert outcome.state == COMPLETE and outcome.finished and outcome.released
+    assert outcome.response['result']['volumeID'] == 1005
+    assert all(call[2] is True for call in cluster.calls[:-1])
+    assert cluster.calls[-1][:3] == ('GetAsyncResult', 5, False)
+    assert len(cluster.reads(keep=False)) == 1
+    assert report.polls == len(cluster.reads(keep=True))
+    assert not report.timed_out and report.finished
+
+
+def test_keep_result_never_sends_keep_result_false(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 3)
+    report = make_waiter(cluster, clock, release=False).run([5])
+    assert report.outcomes[0].state == COMPLETE
+    assert not report.outcomes[0].released
+    assert cluster.reads(keep=False) == []
+    assert not cluster.jobs[5].purged
+
+
+def test_job_error_is_an_error_outcome_and_still_released(cluster, clock):
+    cluster.jobs[7] = FakeJob(finish_at=clock.now + 1, error={'name': 'xCloneFailed', 'message': 'boom'})
+    outcome = make_waiter(cluster, clock).run([7]).outcomes[0]
+    assert outcome.state == ERROR and outcome.finished
+    assert outcome.response['error']['name'] == 'xCloneFailed'
+    assert outcome.released
+
+
+def test_gone_handle_is_reported_and_never_released(cluster, clock):
+    report = make_waiter(cluster, clock).run([404])
+    outcome = report.outcomes[0]
+    assert outcome.state == GONE and 'xAsyncHandleDoesNotExist' in outcome.message
+    assert cluster.reads(keep=False) == []
+    assert len(cluster.calls) == 1
+
+
+def test_timeout_keeps_last_state_and_leaves_handle_untouched(cluster, clock):
+    cluster.jobs[9] = FakeJob(finish_at=None, details={'percentComplete': 40})
+    start = clock.now
+    report = make_waiter(cluster, clock, timeout=60).run([9])
+    outcome = report.outcomes[0]
+    assert report.timed_out and outcome.state == RUNNING and not outcome.finished
+    assert outcome.response['details'] == {'percentComplete': 40}
+    assert cluster.reads(keep=False) == [] and not outcome.released
+    # The deadline counts time inside requests: at most one request's latency beyond it.
+    assert 60 <= clock.now - start <= 60 + LATENCY + 1e-9
+    assert report.elapsed == pytest.approx(clock.now - start)
+
+
+def test_request_timeout_never_outlives_the_deadline(cluster, clock):
+    cluster.jobs[9] = FakeJob(finish_at=None)
+    make_waiter(cluster, clock, timeout=20).run([9])
+    timeouts = [call[3] for call in cluster.calls]
+    assert timeouts[0] == 20
+    assert all(_waiter.MIN_REQUEST_TIMEOUT <= t <= 20 for t in timeouts)
+    assert timeouts[-1] <= 2
+
+
+def test_transient_errors_are_retried_and_counted(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 5)
+    cluster.faults['GetAsyncResult'] = [ElementTransientError('HTTP 503'), ElementTransientError('xDBVersionMismatch'),
+                                        ElementTransientError('reset', reached=False)]
+    events = []
+    report = make_waiter(cluster, clock, events=events).run([5])
+    assert report.outcomes[0].state == COMPLETE
+    assert report.transient_errors == 3
+    assert [kind for _, kind, _ in events].count('retry') == 3
+
+
+def test_fatal_error_ends_the_wait_at_once(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=None)
+    cluster.faults['GetAsyncResult'] = [None, ElementAuthError('rejected (HTTP 401)')]
+    report = make_waiter(cluster, clock).run([5])
+    outcome = report.outcomes[0]
+    assert outcome.state == FATAL and 'HTTP 401' in outcome.message
+    assert outcome.response['status'] == 'running'  # the last state seen is kept
+    assert len(cluster.calls) == 2
+
+
+def test_unreachable_cluster_gives_up_after_first_contact_grace(cluster, clock):
+    cluster.faults['GetAsyncResult'] = [ElementTransientError('refused', reached=False)] * 1000
+    start = clock.now
+    outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
+    assert outcome.state == FATAL and 'never answered' in outcome.message
+    assert _waiter.FIRST_CONTACT_GRACE_SECONDS <= clock.now - start < _waiter.FIRST_CONTACT_GRACE_SECONDS + 20
+
+
+def test_outage_after_first_contact_is_retried_until_it_passes(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 200)
+    cluster.faults['GetAsyncResult'] = [None] + [ElementTransientError('refused', reached=False)] * 12
+    report = make_waiter(cluster, clock).run([5])
+    assert report.outcomes[0].state == COMPLETE
+    assert report.transient_errors == 12
+
+
+def test_wait_false_reads_once_without_sleeping(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=None)
+    report = make_waiter(cluster, clock, wait=False).run([5])
+    assert report.outcomes[0].state == RUNNING and not report.timed_out
+    assert clock.sleeps == [] and len(cluster.calls) == 1
+
+
+def test_wait_false_still_retries_a_transient_first_read(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    cluster.faults['GetAsyncResult'] = [ElementTransientError('HTTP 500')]
+    report = make_waiter(cluster, clock, wait=False, release=False).run([5])
+    assert report.outcomes[0].state == COMPLETE and len(cluster.calls) == 2
+
+
+def test_many_handles_use_one_list_call_per_round(cluster, clock):
+    for offset, handle in enumerate(range(100, 110)):
+        cluster.jobs[handle] = FakeJob(finish_at=clock.now + 5 + offset * 3)
+    report = make_waiter(cluster, clock).run(list(range(100, 110)))
+    assert [o.state for o in report.outcomes] == [COMPLETE] * 10
+    assert [o.handle for o in report.outcomes] == list(range(100, 110))
+    lists = [call for call in cluster.calls if call[0] == 'ListAsyncResults']
+    assert report.polls == len(lists)
+    # exactly one full read (keepResult true) per handle: when the list showed it completed
+    assert sorted(call[1] for call in cluster.reads(keep=True)) == list(range(100, 110))
+    assert sorted(call[1] for call in cluster.reads(keep=False)) == list(range(100, 110))
+
+
+def test_many_handles_confirm_a_missing_one_as_gone(cluster, clock):
+    cluster.jobs[1] = FakeJob(finish_at=clock.now + 4)
+    report = make_waiter(cluster, clock).run([1, 2])
+    assert [o.state for o in report.outcomes] == [COMPLETE, GONE]
+    assert report.outcomes[0].released and not report.outcomes[1].released
+
+
+def test_many_handles_timeout_reports_each_state(cluster, clock):
+    cluster.jobs[1] = FakeJob(finish_at=clock.now + 4)
+    cluster.jobs[2] = FakeJob(finish_at=None)
+    report = make_waiter(cluster, clock, timeout=30).run([1, 2])
+    assert report.timed_out
+    assert [o.state for o in report.outcomes] == [COMPLETE, RUNNING]
+    assert [call[1] for call in cluster.reads(keep=False)] == [1]
+
+
+def test_release_that_finds_the_handle_gone_counts_as_released(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    cluster.faults['release'] = [ElementHandleGone(5, 'xDBNoSuchPath', 'gone')]
+    outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
+    assert outcome.released and outcome.release_warning is None
+
+
+def test_release_transport_failure_is_a_warning_not_a_lost_result(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    cluster.faults['release'] = [ElementTransientError('HTTP 503')] * _waiter.RELEASE_ATTEMPTS
+    outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
+    assert outcome.state == COMPLETE and outcome.response['result']['volumeID'] == 1005
+    assert not outcome.released
+    assert 'HTTP 503' in outcome.release_warning and 'handle 5' in outcome.release_warning
+    assert len(cluster.reads(keep=False)) == _waiter.RELEASE_ATTEMPTS
+
+
+def test_heartbeat_at_least_every_interval_even_with_long_sleeps(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 300)
+    events = []
+    make_waiter(cluster, clock, events=events, poll_interval=100, max_poll_interval=100).run([5])
+    times = [clock.now - 300] + [when for when, _, _ in events]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    assert max(gaps) <= _waiter.HEARTBEAT_SECONDS + LATENCY + 1e-9
+    assert any(kind == 'heartbeat' for _, kind, _ in events)
+
+
+def test_status_lines_only_when_status_or_details_change(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 12, details={'percentComplete': 10})
+    events = []
+    make_waiter(cluster, clock, events=events, poll_interval=1, max_poll_interval=1).run([5])
+    status = [text for _, kind, text in events if kind == 'status']
+    assert len(status) == 2
+    assert 'running' in status[0] and 'percentComplete' in status[0]
+    assert 'complete' in status[1]
+
+
+@pytest.mark.parametrize('rand', [0.0, 0.5, 1.0])
+def test_backoff_grows_to_the_cap_with_bounded_jitter(rand):
+    backoff = Backoff(2, 15, rand=lambda: rand)
+    delays = [backoff.next_delay() for _ in range(12)]
+    assert all(delay <= 15 for delay in delays)
+    assert delays[0] == pytest.approx(2 * (1 - _waiter.JITTER * rand))
+    assert delays[-1] == pytest.approx(15 * (1 - _waiter.JITTER * rand))
+    assert all(later >= earlier for earlier, later in zip(delays, delays[1:]))
+
+
+def test_backoff_with_equal_bounds_is_fixed_polling():
+    backoff = Backoff(2, 2, rand=lambda: 0.0)
+    assert [backoff.next_delay() for _ in range(4)] == [2, 2, 2, 2]
+
+
+def test_sleeps_follow_the_backoff_and_never_pass_the_deadline(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=None)
+    make_waiter(cluster, clock, timeout=100).run([5])
+    assert max(clock.sleeps) <= 15
+    assert clock.sleeps[0] == pytest.approx(2 * (1 - _waiter.JITTER * 0.5))
+    assert sum(clock.sleeps) <= 100
