@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Documents exactly CONNECTION_SPEC in plugins/module_utils/_args.py: change both together."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+
+    DOCUMENTATION = r'''
+options:
+  hostname:
+    description:
+      - The cluster management virtual IP (MVIP) or its DNS name, optionally with C(:port).
+      - IPv6 addresses may be given bare or in brackets; a port needs the brackets, as in C([fd00::5]:443).
+      - No scheme, path, query or credentials; C(https://) and C(/json-rpc/...) are added by the collection.
+      - A port given here wins over O(port).
+      - If not set, the value of the E(SOLIDFIRE_HOSTNAME) environment variable is used.
+    type: str
+    required: true
+  username:
+    description:
+      - Cluster admin user name, sent with HTTP Basic authentication on every request.
+      - If not set, the value of the E(SOLIDFIRE_USERNAME) environment variable is used.
+    type: str
+    required: true
+    aliases: [user]
+  password:
+    description:
+      - Password of O(username). It is never logged, echoed in messages or put in a URL.
+      - If not set, the value of the E(SOLIDFIRE_PASSWORD) environment variable is used.
+    type: str
+    required: true
+    aliases: [pass]
+  port:
+    description:
+      - HTTPS port of the cluster API.
+      - If not set, the value of the E(SOLIDFIRE_PORT) environment variable is used.
+    type: int
+    default: 443
+  api_version:
+    description:
+      - Element API version of the endpoint, as C(MAJOR.MINOR); requests go to C(/json-rpc/<api_version>).
+      - Must be one of the versions the cluster lists in C(GetAPI) C(supportedVersions); a version the cluster
+        does not serve fails at once, naming the version tried.
+      - If not set, the value of the E(SOLIDFIRE_API_VERSION) environment variable is used.
+    type: str
+    default: '12.3'
+  validate_certs:
+    description:
+      - Verify the cluster TLS certificate. Turn off only on a trusted network; prefer O(ca_path).
+      - If not set, the value of the E(SOLIDFIRE_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file (or a hashed directory) of CA certificates to verify the cluster certificate with,
+        on the host that runs the task.
+      - If not set, the value of the E(SOLIDFIRE_CA_PATH) environment variable is used;
+        without either, the system trust store is used.
+    type: path
+  http_timeout:
+    description:
+      - Seconds to wait for one HTTP answer from the cluster.
+      - A request that runs out of time counts as a transient fault and is retried while the wait deadline allows.
+    type: float
+    default: 30.0
+requirements:
+  - requests (Python library) on the host that runs the task (the controller for a local connection)
+notes:
+  - Transient faults (connection resets, HTTP 5xx, non-JSON bodies, C(xDBVersionMismatch), C(xNotPrimary))
+    are retried with capped exponential backoff; wrong credentials, a wrong O(api_version) and TLS failures are not.
+'''

@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Documents exactly WAIT_SPEC in plugins/module_utils/_args.py: change both together.
+
+O(wait) itself is documented by each module, because its default differs between them.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+
+    DOCUMENTATION = r'''
+options:
+  wait_timeout:
+    description:
+      - Total seconds to wait, measured on a monotonic clock and counting the time spent inside requests.
+      - When it passes, the task fails with the last status seen and leaves the handle untouched,
+        so running the task again resumes the wait.
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds to sleep after the first poll. Later sleeps grow by half each time, up to O(max_poll_interval),
+        with up to 10% jitter (never above the cap).
+      - Polling an Element cluster faster than every 1 to 2 seconds invites C(xDBVersionMismatch) faults.
+    type: float
+    default: 2.0
+  max_poll_interval:
+    description:
+      - Longest sleep between polls. Set it equal to O(poll_interval) for fixed-interval polling.
+    type: float
+    default: 15.0
+'''

@@ -1,0 +1,331 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: get_async_result
+short_description: Wait for Element (SolidFire) async jobs and return their results
+version_added: 1.0.0
+description:
+  - Reads one or many Element async handles (returned by C(CloneVolume), C(CopyVolume), C(StartBulkVolumeRead),
+    C(AddDrives) and others) with C(GetAsyncResult), waiting in one task until each job completes or
+    O(wait_timeout) passes.
+  - Every poll reads with C(keepResult=true), so a retry, a re-run or a second reader never loses the result.
+    Only after the result is held, and unless O(keep_result=true), the handle is released with one read
+    without C(keepResult), which deletes it on the cluster.
+  - A job that completes with an C(error) object fails the task (see O(fail_on_error)). Element has no
+    C(failed) status; failure is C(complete) with C(error).
+  - Several handles are watched with one C(ListAsyncResults) call per poll round.
+  - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
+    C(delegate_to: localhost)), printing a progress line when a job's status or details change and a heartbeat
+    at least every 30 seconds. On other connections the module runs on the target, so a jump host that can
+    reach the storage network does the polling."
+author:
+  - solidfire.element contributors
+options:
+  async_handle:
+    description:
+      - The async handle to wait for, a positive integer.
+      - Null, an empty string or an omitted value mean that there is nothing to wait for, and the task is skipped.
+        So a chain after a clone task that made no change, or ran in check mode, just works.
+      - Mutually exclusive with O(async_handles).
+    type: raw
+  async_handles:
+    description:
+      - Several async handles to wait for in one task, positive integers. Duplicates are waited for once.
+      - The task returns RV(results), one entry per handle in input order.
+      - Null or an empty list mean that there is nothing to wait for, and the task is skipped.
+      - Mutually exclusive with O(async_handle).
+    type: list
+    elements: raw
+  wait:
+    description:
+      - Wait until every handle has completed or O(wait_timeout) has passed.
+      - When V(false), each handle is read once and its current state returned; a running job is not a failure.
+    type: bool
+    default: true
+  keep_result:
+    description:
+      - Keep each result on the cluster after reading it.
+      - When V(false), each completed handle is released (read once without C(keepResult)) after its result is
+        held by the task, and the handle then no longer exists; RV(released) and RV(changed) say so.
+      - Set V(true) when another task or tool must read the same handle later.
+    type: bool
+    default: false
+  fail_on_error:
+    description:
+      - Fail the task when a job completed with an C(error) object.
+      - With V(false) the task succeeds and the job's error is returned in RV(error).
+    type: bool
+    default: true
+  fact_name:
+    description:
+      - Also publish the returned fields as the fact C(ansible_facts[fact_name]), for later plays or hosts.
+    type: str
+extends_documentation_fragment:
+  - solidfire.element.connection
+  - solidfire.element.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+    details: The wait is built in; Ansible's C(async) would only add a second poller.
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - Reads each handle once, without waiting, and returns what it saw. Never releases a handle, so check mode
+        never deletes a result; RV(changed) says whether a real run would release it.
+      - With no handle the task is skipped.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - solidfire.element.element
+seealso:
+  - name: Element API reference for GetAsyncResult
+    description: The API method this module wraps.
+    link: https://docs.netapp.com/us-en/element-software/api/reference_element_api_getasyncresult.html
+  - module: ansible.builtin.uri
+    description: How the same wait is usually hand-built, one task run per poll.
+'''
+
+EXAMPLES = r'''
+# Credentials can come from the environment (SOLIDFIRE_HOSTNAME, SOLIDFIRE_USERNAME, SOLIDFIRE_PASSWORD,
+# SOLIDFIRE_CA_PATH, ...) or, as here, from module_defaults for the whole action group.
+- name: Clone a volume and wait for the clone, in one play
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/solidfire.element.element:
+      hostname: "{{ element_mvip }}"
+      username: "{{ element_user }}"
+      password: "{{ element_password }}"
+      ca_path: /etc/pki/element-ca.pem
+  tasks:
+    - name: Start CloneVolume with the plain uri module
+      ansible.builtin.uri:
+        url: "https://{{ element_mvip }}/json-rpc/12.3"
+        method: POST
+        url_username: "{{ element_user }}"
+        url_password: "{{ element_password }}"
+        force_basic_auth: true
+        ca_path: /etc/pki/element-ca.pem
+        body_format: json
+        body:
+          method: CloneVolume
+          params: {volumeID: 42, name: db01-test-clone}
+          id: 1
+      register: clone
+
+    - name: Wait for the clone to finish
+      solidfire.element.get_async_result:
+        async_handle: "{{ clone.json.result.asyncHandle }}"
+        wait_timeout: 3600
+      register: clone_job
+
+    - name: Show the new volume
+      ansible.builtin.debug:
+        msg: "Volume {{ clone_job.result.volumeID }} ready at {{ clone_job.last_update_time }}"
+
+- name: Wait for several clones in one task (one ListAsyncResults per poll round)
+  solidfire.element.get_async_result:
+    async_handles: "{{ clones.results | map(attribute='json.result.asyncHandle') | list }}"
+  register: jobs
+
+- name: Report each clone
+  ansible.builtin.debug:
+    msg: "{{ item.async_handle }} -> {{ item.result.volumeID }}"
+  loop: "{{ jobs.results }}"
+
+- name: Look at a job without waiting and without deleting anything (also what check mode does)
+  solidfire.element.get_async_result:
+    async_handle: 389
+    wait: false
+    keep_result: true
+  register: peek
+
+- name: In check mode the task reads once, never releases, and a null handle is skipped
+  solidfire.element.get_async_result:
+    async_handle: "{{ clone.json.result.asyncHandle | default(omit) }}"
+  check_mode: true
+
+- name: Publish the outcome as a fact for later plays
+  solidfire.element.get_async_result:
+    async_handle: "{{ handle }}"
+    fact_name: nightly_clone
+- name: Use the fact
+  ansible.builtin.debug:
+    var: ansible_facts.nightly_clone.result
+
+- name: Record a failed job instead of failing the task
+  solidfire.element.get_async_result:
+    async_handle: "{{ handle }}"
+    fail_on_error: false
+  register: job
+- name: React to the job's own error (status is never "failed"; an error object is)
+  ansible.builtin.debug:
+    msg: "Job failed: {{ job.error.name }} {{ job.error.message }}"
+  when: job.error is not none
+
+- name: Existing until-loops keep working, without losing the result between polls
+  solidfire.element.get_async_result:
+    async_handle: "{{ handle }}"
+    wait: false
+  register: job
+  until: job is finished
+  retries: 60
+  delay: 10
+'''
+
+RETURN = r'''
+async_handle:
+  description: The handle that was read (single-handle form).
+  returned: when a handle was given with O(async_handle)
+  type: int
+  sample: 389
+status:
+  description: C(running) or C(complete), as the API reported it; null when the handle was gone or never read.
+  returned: when a handle was given with O(async_handle)
+  type: str
+  sample: complete
+finished:
+  description:
+    - "Whether every handle has completed (with a result or an error), so C(until: result is finished) works."
+  returned: when a handle was given
+  type: bool
+  sample: true
+result_type:
+  description: The job type from the API, for example C(Clone), C(BulkVolume), C(DriveAdd).
+  returned: when a handle was given with O(async_handle)
+  type: str
+  sample: Clone
+result:
+  description: The job's result (the original method's return value) when it completed successfully, else null.
+  returned: when a handle was given with O(async_handle)
+  type: dict
+  sample: {"cloneID": 25, "message": "Clone complete.", "volumeID": 47}
+error:
+  description: The job's error object when it completed with an error, else null.
+  returned: when a handle was given with O(async_handle)
+  type: dict
+  sample: {"name": "xBulkVolumeScriptFailure", "message": "Bulk volume job failed", "bvID": 1, "volumeID": 34}
+details:
+  description: Job details while running (contents vary by job type), else null.
+  returned: when a handle was given with O(async_handle)
+  type: dict
+  sample: {"volumeID": 47}
+create_time:
+  description: When the job was created, ISO 8601 UTC, as the API returned it.
+  returned: when a handle was given with O(async_handle)
+  type: str
+  sample: '2026-11-29T06:15:58Z'
+last_update_time:
+  description: When the job last changed, ISO 8601 UTC, as the API returned it.
+  returned: when a handle was given with O(async_handle)
+  type: str
+  sample: '2026-11-29T06:16:09Z'
+released:
+  description: Whether the handle was released (deleted on the cluster) after its result was read.
+  returned: when a handle was given with O(async_handle)
+  type: bool
+  sample: true
+elapsed:
+  description: Seconds the task spent, on success and failure alike.
+  returned: always
+  type: float
+  sample: 11.042
+polls:
+  description: Poll rounds made (one C(GetAsyncResult), or one C(ListAsyncResults) for several handles).
+  returned: always
+  type: int
+  sample: 5
+changed:
+  description: True only when a handle was released; in check mode, when a real run would release one.
+  returned: always
+  type: bool
+results:
+  description: One entry per handle, in input order, with the same keys as the single-handle form.
+  returned: when handles were given with O(async_handles)
+  type: list
+  elements: dict
+  contains:
+    async_handle:
+      description: The handle.
+      type: int
+    status:
+      description: C(running) or C(complete); null when the handle was gone or never read.
+      type: str
+    finished:
+      description: Whether this job completed.
+      type: bool
+    result_type:
+      description: The job type from the API.
+      type: str
+    result:
+      description: The job's result, or null.
+      type: dict
+    error:
+      description: The job's error object, or null.
+      type: dict
+    details:
+      description: Job details while running, or null.
+      type: dict
+    create_time:
+      description: When the job was created, as the API returned it.
+      type: str
+    last_update_time:
+      description: When the job last changed, as the API returned it.
+      type: str
+    released:
+      description: Whether this handle was released after its result was read.
+      type: bool
+  sample:
+    - {"async_handle": 389, "status": "complete", "finished": true, "result_type": "Clone",
+       "result": {"cloneID": 25, "message": "Clone complete.", "volumeID": 47}, "error": null, "details": null,
+       "create_time": "2026-11-29T06:15:58Z", "last_update_time": "2026-11-29T06:16:09Z", "released": true}
+ansible_facts:
+  description: The returned fields under the name given in O(fact_name).
+  returned: when O(fact_name) is set
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.solidfire.element.plugins.module_utils._args import (
+    GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
+    get_async_result_spec,
+)
+from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=get_async_result_spec(),
+        mutually_exclusive=GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    result = run_get_async_result(module.params, module.check_mode)
+    for warning in result.pop('warnings', []):
+        module.warn(warning)
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
