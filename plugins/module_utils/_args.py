@@ -24,7 +24,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
 )
 
 MAX_HANDLE = 2 ** 63 - 1
-FACT_NAME_PATTERN = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+FACT_NAME_PATTERN = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*\Z')
 
 CONNECTION_SPEC = dict(
     hostname=dict(type='str', required=True, fallback=(env_fallback, ['SOLIDFIRE_HOSTNAME'])),
@@ -76,7 +76,7 @@ def parse_handle(value, option):
         raise ValueError('%s must be a positive integer async handle, got %s %r.'
                          % (option, type(value).__name__, value))
     if isinstance(value, string_types):
-        if not re.match(r'^[0-9]+$', value):
+        if not re.match(r'^[0-9]+\Z', value):
             raise ValueError('%s must be a positive integer async handle, got the string %r.' % (option, value))
         value = int(value)
     if not 0 < value <= MAX_HANDLE:

@@ -33,9 +33,9 @@ ENDPOINT_NAMES = frozenset(('xUnknownAPIMethod', 'xUnknownAPIVersion', 'xUnknown
 TRANSIENT_NAMES = frozenset(('xDBVersionMismatch', 'xNotPrimary', 'xNotReadyForIO', 'xSliceNotRegistered'))
 TRANSIENT_PREFIXES = ('xDB', 'xMaxClones', 'xMaxSnapshots')
 
-API_VERSION_PATTERN = re.compile(r'^[0-9]{1,2}\.[0-9]{1,2}$')
-HOST_LABEL_PATTERN = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')
-PORT_PATTERN = re.compile(r'^[0-9]{1,5}$')
+API_VERSION_PATTERN = re.compile(r'^[0-9]{1,2}\.[0-9]{1,2}\Z')
+HOST_LABEL_PATTERN = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z')
+PORT_PATTERN = re.compile(r'^[0-9]{1,5}\Z')
 REDACTED = '********'
 MAX_BODY_EXCERPT = 200
 
@@ -132,7 +132,7 @@ def split_hostname(hostname):
         raise ElementInputError('hostname %r contains white space or a line break.' % (hostname,))
     host, port = hostname, None
     if hostname.startswith('['):
-        match = re.match(r'^\[([^\]]+)\](?::([^:]*))?$', hostname)
+        match = re.match(r'^\[([^\]]+)\](?::([^:]*))?\Z', hostname)
         if not match or not _is_ipv6(match.group(1)):
             raise ElementInputError('hostname %r is not a valid bracketed IPv6 address.' % (hostname,))
         host, port = match.group(1), match.group(2)

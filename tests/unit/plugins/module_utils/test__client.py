@@ -1,0 +1,256 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the client: a fake requests session answers; every error class and input check."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+requests = pytest.importorskip('requests')
+
+from ansible_collections.solidfire.element.plugins.module_utils._client import (  # noqa: E402
+    ElementAPIError,
+    ElementAuthError,
+    ElementClient,
+    ElementEndpointError,
+    ElementError,
+    ElementHandleGone,
+    ElementInputError,
+    ElementTLSError,
+    ElementTransientError,
+    split_hostname,
+    validate_api_version,
+)
+
+PASSWORD = 'S3cret-pw!'
+LOGIN_PAGE = '<html><head><title>401 Unauthorized.</title></head><body>401 Unauthorized.</body></html>'
+
+
+class FakeResponse:
+    def __init__(self, status_code=200, body=None, text=None):
+        self.status_code = status_code
+        self.text = text if text is not None else json.dumps(body)
+
+    def json(self):
+        return json.loads(self.text)
+
+
+class FakeSession:
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.posts = []
+        self.headers = {}
+        self.auth = None
+        self.verify = None
+        self.closed = False
+
+    def post(self, url, json=None, timeout=None):  # pylint: disable=redefined-outer-name
+        self.posts.append((url, json, timeout))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def close(self):
+        self.closed = True
+
+
+def ok(result):
+    return FakeResponse(body={'id': 1, 'result': result})
+
+
+def api_error(name, message='boom'):
+    return FakeResponse(body={'id': 1, 'error': {'code': 500, 'name': name, 'message': message}})
+
+
+def make_client(*answers, **options):
+    session = FakeSession(*answers)
+    settings = dict(hostname='10.0.0.5', username='admin', password=PASSWORD, session=session)
+    settings.update(options)
+    return ElementClient(**settings), session
+
+
+def test_call_posts_the_envelope_with_auth_and_returns_result():
+    client, session = make_client(ok({'asyncHandles': []}), ok({'status': 'running'}))
+    assert client.call('ListAsyncResults') == {'asyncHandles': []}
+    client.call('GetAsyncResult', {'asyncHandle': 5, 'keepResult': True}, timeout=7)
+    url, body, timeout = session.posts[1]
+    assert url == 'https://10.0.0.5:443/json-rpc/12.3'
+    assert body == {'method': 'GetAsyncResult', 'params': {'asyncHandle': 5, 'keepResult': True}, 'id': 2}
+    assert timeout == 7 and session.posts[0][2] == 30.0
+    assert session.auth == ('admin', PASSWORD)
+    assert PASSWORD not in url
+
+
+def test_one_session_is_reused_for_every_call():
+    client, session = make_client(ok({}), ok({}), ok({}))
+    for _ in range(3):
+        client.call('GetAPI')
+    assert len(session.posts) == 3
+    client.close()
+    assert session.closed
+
+
+@pytest.mark.parametrize('options, verify', [
+    ({}, True),
+    ({'ca_path': '/etc/ca.pem'}, '/etc/ca.pem'),
+    ({'validate_certs': False, 'ca_path': '/etc/ca.pem'}, False),
+])
+def test_tls_verification_is_on_by_default(options, verify):
+    _client, session = make_client(**options)
+    assert session.verify == verify
+
+
+@pytest.mark.parametrize('hostname, port, url', [
+    ('cluster.example.com', 443, 'https://cluster.example.com:443/json-rpc/12.3'),
+    ('10.0.0.5:8443', 443, 'https://10.0.0.5:8443/json-rpc/12.3'),
+    ('10.0.0.5', 9443, 'https://10.0.0.5:9443/json-rpc/12.3'),
+    ('fd00::5', 443, 'https://[fd00::5]:443/json-rpc/12.3'),
+    ('[fd00::5]:4443', 443, 'https://[fd00::5]:4443/json-rpc/12.3'),
+])
+def test_url_from_hostname_and_port(hostname, port, url):
+    client, _session = make_client(hostname=hostname, port=port)
+    assert client.url == url
+
+
+@pytest.mark.parametrize('hostname, fragment', [
+    ('https://10.0.0.5', 'a scheme'),
+    ('10.0.0.5/json-rpc/12.3', 'a path'),
+    ('10.0.0.5?x=1', 'a query'),
+    ('admin:pw@10.0.0.5', 'credentials'),
+    ('10.0.0.5\r\nHost: evil', 'white space'),
+    ('my cluster', 'white space'),
+    ('', 'non-empty'),
+    ('-bad-.example.com', 'not a valid DNS name'),
+    ('10.0.0.5:99999', 'invalid port'),
+    ('10.0.0.5:', 'invalid port'),
+    ('[fd00::5', 'bracketed IPv6'),
+    ('a' * 300, 'not a valid DNS name'),
+])
+def test_malformed_hostnames_are_rejected_before_any_request(hostname, fragment):
+    with pytest.raises(ElementInputError) as raised:
+        make_client(hostname=hostname)
+    assert fragment in str(raised.value)
+
+
+def test_split_hostname_keeps_host_and_port():
+    assert split_hostname('mvip.example.com:443') == ('mvip.example.com', 443)
+    assert split_hostname('mvip') == ('mvip', None)
+
+
+@pytest.mark.parametrize('version', ['12', 'v12.3', '12.3/../admin', '', None, '12.3.1', '12.3\n'])
+def test_malformed_api_versions_are_rejected(version):
+    with pytest.raises(ElementInputError) as raised:
+        validate_api_version(version)
+    assert 'MAJOR.MINOR' in str(raised.value)
+
+
+def test_http_401_is_an_auth_error_without_the_password():
+    client, session = make_client(FakeResponse(401, text=LOGIN_PAGE))
+    with pytest.raises(ElementAuthError) as raised:
+        client.call('GetAsyncResult', {'asyncHandle': 1})
+    assert 'HTTP 401' in str(raised.value) and "'admin'" in str(raised.value)
+    assert PASSWORD not in str(raised.value)
+    assert len(session.posts) == 1
+
+
+def test_http_404_names_the_api_version_tried():
+    client, _session = make_client(FakeResponse(404, text='<html>Not Found</html>'), api_version='13.9')
+    with pytest.raises(ElementEndpointError) as raised:
+        client.call('GetAsyncResult')
+    assert 'API version 13.9' in str(raised.value) and 'supportedVersions' in str(raised.value)
+
+
+@pytest.mark.parametrize('answer', [
+    FakeResponse(500, text='<html>Internal Server Error</html>'),
+    FakeResponse(503, text='Service Unavailable'),
+    FakeResponse(200, text='<html><body>maintenance</body></html>'),
+    FakeResponse(200, text='{"id": 1, "result": '),
+    FakeResponse(200, body=['not', 'an', 'object']),
+    FakeResponse(200, body={'id': 1}),
+])
+def test_server_faults_and_garbage_bodies_are_transient(answer):
+    client, _session = make_client(answer)
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult')
+    assert raised.value.reached
+
+
+@pytest.mark.parametrize('exception', [
+    requests.exceptions.ConnectionError('Connection refused'),
+    requests.exceptions.ReadTimeout('read timed out'),
+    requests.exceptions.ConnectTimeout('connect timed out'),
+])
+def test_transport_failures_are_transient_and_not_reached(exception):
+    client, _session = make_client(exception)
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult')
+    assert not raised.value.reached
+
+
+def test_tls_failure_is_fatal_and_says_what_to_do():
+    client, _session = make_client(requests.exceptions.SSLError('certificate verify failed: self-signed'))
+    with pytest.raises(ElementTLSError) as raised:
+        client.call('GetAsyncResult')
+    assert 'ca_path' in str(raised.value) and 'certificate verify failed' in str(raised.value)
+
+
+@pytest.mark.parametrize('name', ['xDBVersionMismatch', 'xNotPrimary', 'xDBConnectionLoss', 'xNotReadyForIO',
+                                  'xMaxClonesPerVolumeExceeded', 'xSliceNotRegistered'])
+def test_retryable_api_errors_are_transient(name):
+    client, _session = make_client(api_error(name))
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult')
+    assert raised.value.name == name
+
+
+@pytest.mark.parametrize('name', ['xUnknownAPIMethod', 'xUnknownAPIVersion', 'xUnknownRPCMethod'])
+def test_unknown_method_or_version_is_an_endpoint_error(name):
+    client, _session = make_client(api_error(name))
+    with pytest.raises(ElementEndpointError):
+        client.call('GetAsyncResult')
+
+
+def test_other_api_errors_are_fatal_with_name_and_message():
+    client, _session = make_client(api_error('xPermissionDenied', 'Permission denied.'))
+    with pytest.raises(ElementAPIError) as raised:
+        client.call('GetAsyncResult')
+    assert raised.value.name == 'xPermissionDenied' and 'Permission denied.' in str(raised.value)
+
+
+@pytest.mark.parametrize('name', ['xDBNoSuchPath', 'xAsyncHandleDoesNotExist'])
+def test_both_gone_names_mean_handle_gone(name):
+    client, session = make_client(api_error(name, 'Async handle 77 does not exist.'))
+    with pytest.raises(ElementHandleGone) as raised:
+        client.get_async_result(77, keep_result=True)
+    assert raised.value.handle == 77 and raised.value.name == name
+    assert session.posts[0][1]['params'] == {'asyncHandle': 77, 'keepResult': True}
+
+
+def test_release_sends_keep_result_false():
+    client, session = make_client(ok({'status': 'complete'}))
+    client.get_async_result(5, keep_result=False)
+    assert session.posts[0][1]['params'] == {'asyncHandle': 5, 'keepResult': False}
+
+
+def test_password_is_redacted_from_every_message():
+    client, _session = make_client(
+        api_error('xInvalidParameter', 'bad value %s' % PASSWORD),
+        FakeResponse(500, text='echo %s' % PASSWORD),
+        requests.exceptions.ConnectionError('proxy said %s' % PASSWORD),
+    )
+    for _ in range(3):
+        with pytest.raises(ElementError) as raised:
+            client.call('GetAsyncResult')
+        assert PASSWORD not in str(raised.value)
+        assert '********' in str(raised.value)
+
+
+def test_list_async_results_returns_the_handles():
+    client, session = make_client(ok({'asyncHandles': [{'asyncResultID': 3}]}))
+    assert client.list_async_results(['Clone']) == [{'asyncResultID': 3}]
+    assert session.posts[0][1]['params'] == {'asyncResultTypes': ['Clone']}
