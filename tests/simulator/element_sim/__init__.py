@@ -1,0 +1,1 @@
+"""Element (SolidFire) JSON-RPC API simulator: an HTTPS test endpoint with jobs, clocks and fault injection."""

@@ -1,0 +1,124 @@
+"""Simulator-only control methods (Sim*): reset, configure, credentials, jobs, faults and the call log."""
+from __future__ import annotations
+
+from .errors import ApiError, invalid
+from .jobs import GONE_ERRORS
+from .params import Params
+
+
+def _gone_name(p: Params, key: str = "goneError") -> str | None:
+    name = p.opt(key, "str")
+    if name is not None and name not in GONE_ERRORS:
+        raise invalid(f"'{key}' must be one of {', '.join(GONE_ERRORS)}.")
+    return name
+
+
+def _error_object(p: Params) -> dict | None:
+    error = p.opt("error", "dict")
+    if error is None:
+        return None
+    if not isinstance(error.get("name"), str):
+        raise ApiError("xMissingParameter", "An 'error' object needs a 'name'.")
+    out = dict(error)
+    out.setdefault("message", f"Simulated job failure ({error['name']}).")
+    return out
+
+
+def sim_reset(sim, _p: Params) -> dict:
+    """Forget everything: state, jobs, faults, call log, configuration and credentials."""
+    with sim.cluster.lock:
+        sim.cluster.reset()
+    sim.faults.set([])
+    sim.calls.reset()
+    sim.credentials = sim.default_credentials
+    return {}
+
+
+def sim_configure(sim, p: Params) -> dict:
+    """Change jobSeconds, goneError, maxClonesPerVolume; answer the configuration."""
+    config = sim.cluster.config
+    seconds = p.opt("jobSeconds", "number")
+    gone = _gone_name(p)
+    max_clones = p.opt("maxClonesPerVolume", "int")
+    if seconds is not None:
+        if seconds < 0:
+            raise invalid("'jobSeconds' must not be negative.")
+        config.job_seconds = float(seconds)
+    if gone is not None:
+        config.gone_error = gone
+    if max_clones is not None:
+        config.max_clones_per_volume = max_clones
+    return config.to_dict()
+
+
+def sim_set_credentials(sim, p: Params) -> dict:
+    """Every later request (Sim* included) must use these credentials."""
+    sim.credentials = (p.req("username", "str"), p.req("password", "str"))
+    return {"username": sim.credentials[0]}
+
+
+def sim_create_job(sim, p: Params) -> dict:
+    """A job of any type with a given duration, result, error, details and gone name."""
+    cluster = sim.cluster
+    result_type = p.opt("resultType", "str", "Clone")
+    seconds = p.opt("seconds", "number") if "seconds" in p.raw else cluster.config.job_seconds
+    if seconds is not None and seconds < 0:
+        seconds = None  # null or negative: the job never finishes on its own
+    details = p.opt("details", "dict")
+    result = p.opt("result", "dict")
+    if result is None:
+        result = {"cloneID": cluster.take_clone_id(), "message": "Clone complete.", "volumeID": 0}
+    job = cluster.jobs.create(result_type, None if seconds is None else float(seconds), result=result,
+                              error=None, details=details, progress=details is None,
+                              gone_name=_gone_name(p), meta={"pendingError": _error_object(p)})
+    job.on_complete = _apply_pending_error
+    return {"asyncHandle": job.handle}
+
+
+def _apply_pending_error(job) -> None:
+    pending = job.meta.get("pendingError")
+    if pending is not None and job.error is None:
+        job.error = pending
+
+
+def sim_finish_job(sim, p: Params) -> dict:
+    """Complete a running job now (optionally with an error)."""
+    job = sim.cluster.jobs.find(p.req("asyncHandle", "int"), sim.cluster.config.gone_error)
+    job.finish(error=_error_object(p))
+    return {"asyncHandle": job.handle, "status": "complete"}
+
+
+def sim_purge_job(sim, p: Params) -> dict:
+    """Delete a job (running or complete) as if another client had consumed it."""
+    job = sim.cluster.jobs.find(p.req("asyncHandle", "int"), sim.cluster.config.gone_error)
+    sim.cluster.jobs.remove(job)
+    return {"asyncHandle": job.handle, "purged": True}
+
+
+def sim_set_faults(sim, p: Params) -> dict:
+    """Replace the fault rules."""
+    return {"faults": sim.faults.set(p.req("faults", "list"))}
+
+
+def sim_get_faults(sim, _p: Params) -> dict:
+    """Show the fault rules with their remaining budgets."""
+    with sim.faults.lock:
+        return {"faults": sim.faults.snapshot()}
+
+
+def sim_call_log(sim, p: Params) -> dict:
+    """Every non-Sim request so far; clear empties the log after answering."""
+    return {"calls": sim.calls.read(p.opt("clear", "bool", False))}
+
+
+CONTROL = {
+    "SimReset": sim_reset,
+    "SimConfigure": sim_configure,
+    "SimSetCredentials": sim_set_credentials,
+    "SimCreateJob": sim_create_job,
+    "SimFinishJob": sim_finish_job,
+    "SimPurgeJob": sim_purge_job,
+    "SimSetFaults": sim_set_faults,
+    "SimGetFaults": sim_get_faults,
+    "SimCallLog": sim_call_log,
+}

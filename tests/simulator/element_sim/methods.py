@@ -1,0 +1,290 @@
+"""The Element API methods the simulator implements (called with the cluster lock held)."""
+from __future__ import annotations
+
+import secrets
+
+from .errors import ApiError, invalid
+from .params import Params
+from .state import Cluster, VOLUME_ACCESS
+from .versions import CURRENT_VERSION, SUPPORTED_VERSIONS
+
+
+class Context:
+    """Per-request facts a method may need."""
+
+    def __init__(self, version: str, base_url: str, host: str):
+        self.version = version
+        self.base_url = base_url
+        self.host = host
+
+
+def _name(p: Params, key: str = "name") -> str:
+    name = p.req(key, "str")
+    if not 1 <= len(name) <= 64:
+        raise invalid(f"The parameter '{key}' must be 1 to 64 characters long.")
+    return name
+
+
+def _access(p: Params) -> str | None:
+    access = p.opt("access", "str")
+    if access is not None and access not in VOLUME_ACCESS:
+        raise invalid(f"Invalid value for 'access': {access}.")
+    return access
+
+
+def _no_snapshot(p: Params, key: str = "snapshotID") -> None:
+    """The simulator has no snapshots: any snapshot id given does not exist."""
+    snapshot_id = p.opt(key, "int")
+    if snapshot_id is not None:
+        raise ApiError("xSnapshotIDDoesNotExist", f"Snapshot ID {snapshot_id} does not exist.")
+
+
+def get_api(_cluster: Cluster, _p: Params, _ctx: Context) -> dict:
+    """GetAPI."""
+    return {"currentVersion": CURRENT_VERSION, "supportedVersions": list(SUPPORTED_VERSIONS)}
+
+
+def get_cluster_info(cluster: Cluster, _p: Params, ctx: Context) -> dict:
+    """GetClusterInfo."""
+    return {"clusterInfo": {
+        "attributes": {}, "defaultProtectionScheme": "doubleHelix", "enabledProtectionSchemes": ["doubleHelix"],
+        "encryptionAtRestState": "disabled", "softwareEncryptionAtRestState": "disabled",
+        "ensemble": ["127.0.0.1"], "mvip": ctx.host, "mvipInterface": "team1G", "mvipNodeID": 1, "mvipVlanTag": "0",
+        "name": "element-sim", "repCount": 2, "supportedProtectionSchemes": ["doubleHelix"],
+        "svip": ctx.host, "svipInterface": "team10G", "svipNodeID": 1, "svipVlanTag": "0",
+        "uniqueID": "simc", "uuid": cluster.uuid,
+    }}
+
+
+def add_account(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """AddAccount."""
+    username = _name(p, "username")
+    account = cluster.add_account(username, p.opt("initiatorSecret", "str"), p.opt("targetSecret", "str"),
+                                  p.opt("attributes", "dict", {}))
+    return {"accountID": account["accountID"], "account": cluster.account_view(account)}
+
+
+def list_accounts(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """ListAccounts."""
+    start = p.opt("startAccountID", "int", 0)
+    limit = p.opt("limit", "int")
+    accounts = [cluster.account_view(a) for aid, a in sorted(cluster.accounts.items()) if aid >= start]
+    return {"accounts": accounts[:limit] if limit is not None else accounts}
+
+
+def get_account_by_id(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """GetAccountByID."""
+    return {"account": cluster.account_view(cluster.account(p.req("accountID", "int")))}
+
+
+def create_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """CreateVolume."""
+    name = _name(p)
+    account_id = p.req("accountID", "int")
+    total_size = p.req("totalSize", "int")
+    qos = p.opt("qos", "dict", {})
+    attributes = p.opt("attributes", "dict", {})
+    enable512e = p.opt("enable512e", "bool", False)
+    access = _access(p)
+    snap_mirror = p.opt("enableSnapMirrorReplication", "bool", False)
+    cluster.account(account_id)
+    if total_size < 1:
+        raise invalid("The parameter 'totalSize' must be positive.")
+    volume = cluster.new_volume(name, account_id, total_size, qos=qos, attributes=attributes, enable512e=enable512e,
+                                access=access, enable_snap_mirror=snap_mirror)
+    return {"volumeID": volume["volumeID"], "volume": volume, "curve": volume["qos"]["curve"]}
+
+
+def _filter_volumes(cluster: Cluster, p: Params) -> list:
+    ids = p.int_list("volumeIDs")
+    accounts = p.int_list("accounts")
+    name = p.opt("volumeName", "str")
+    status = p.opt("volumeStatus", "str")
+    start = p.opt("startVolumeID", "int", 0)
+    limit = p.opt("limit", "int")
+    paired = p.opt("isPaired", "bool")
+    out = []
+    for vid, volume in sorted(cluster.volumes.items()):
+        if vid < start or (ids is not None and vid not in ids) or (accounts is not None and volume["accountID"] not in accounts):
+            continue
+        if (name is not None and volume["name"] != name) or (status is not None and volume["status"] != status):
+            continue
+        if paired is not None and bool(volume["volumePairs"]) != paired:
+            continue
+        out.append(volume)
+    return out[:limit] if limit is not None else out
+
+
+def list_volumes(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """ListVolumes (deleted volumes included unless volumeStatus filters them)."""
+    return {"volumes": _filter_volumes(cluster, p)}
+
+
+def list_active_volumes(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """ListActiveVolumes: every volume not deleted."""
+    start = p.opt("startVolumeID", "int", 0)
+    limit = p.opt("limit", "int")
+    volumes = [v for vid, v in sorted(cluster.volumes.items()) if vid >= start and v["status"] != "deleted"]
+    return {"volumes": volumes[:limit] if limit is not None else volumes}
+
+
+def list_volumes_for_account(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """ListVolumesForAccount (active and deleted-not-purged volumes)."""
+    account_id = p.req("accountID", "int")
+    cluster.account(account_id)
+    return {"volumes": [v for vid, v in sorted(cluster.volumes.items()) if v["accountID"] == account_id]}
+
+
+def delete_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """DeleteVolume."""
+    volume = cluster.volume(p.req("volumeID", "int"))
+    cluster.delete_volume(volume)
+    return {"volume": volume}
+
+
+def _activate(job) -> None:
+    """Completion hook of clone jobs: the new volumes become active."""
+    if job.error is None:
+        for volume in job.meta.get("volumes", []):
+            if volume["status"] == "init":
+                volume["status"] = "active"
+
+
+def _clone_target(cluster: Cluster, source: dict, p: Params, name: str) -> dict:
+    new_account = p.opt("newAccountID", "int")
+    if new_account is not None:
+        cluster.account(new_account)
+    return cluster.new_volume(
+        name, new_account or source["accountID"], p.opt("newSize", "int") or source["totalSize"],
+        status="init", qos={k: source["qos"][k] for k in ("minIOPS", "maxIOPS", "burstIOPS", "burstTime")},
+        access=_access(p) or source["access"], attributes=p.opt("attributes", "dict") or dict(source["attributes"]),
+        enable512e=p.opt("enable512e", "bool", source["enable512e"]),
+        enable_snap_mirror=p.opt("enableSnapMirrorReplication", "bool", False))
+
+
+def clone_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """CloneVolume: the new volume exists at once in status init; a Clone job makes it active."""
+    source = cluster.volume(p.req("volumeID", "int"))
+    name = _name(p)
+    _no_snapshot(p)
+    cluster.check_clone_limit(source["volumeID"])
+    target = _clone_target(cluster, source, p, name)
+    clone_id = cluster.take_clone_id()
+    job = cluster.jobs.create(
+        "Clone", cluster.config.job_seconds, details={"volumeID": target["volumeID"]},
+        result={"cloneID": clone_id, "message": "Clone complete.", "volumeID": target["volumeID"]},
+        on_complete=_activate, meta={"sources": [source["volumeID"]], "volumes": [target], "cloneID": clone_id})
+    return {"asyncHandle": job.handle, "cloneID": clone_id, "volumeID": target["volumeID"],
+            "curve": target["qos"]["curve"], "volume": target}
+
+
+def clone_multiple_volumes(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """CloneMultipleVolumes: one Clone job for every member."""
+    specs = p.req("volumes", "list")
+    _no_snapshot(p, "groupSnapshotID")
+    if not specs or not all(isinstance(s, dict) for s in specs):
+        raise invalid("The parameter 'volumes' must be a non-empty array of objects.")
+    group = Params(p.raw)
+    pairs = []
+    for spec in specs:
+        sp = Params(spec)
+        source = cluster.volume(sp.req("volumeID", "int"))
+        cluster.check_clone_limit(source["volumeID"])
+        name = sp.opt("name", "str") or f"{source['name']}-clone"
+        merged = Params({**{k: v for k, v in group.raw.items() if k in ("access", "newAccountID")}, **spec})
+        pairs.append((source, merged, name))
+    targets = [(source, _clone_target(cluster, source, merged, name)) for source, merged, name in pairs]
+    group_id = cluster.take_group_clone_id()
+    members = [{"srcVolumeID": s["volumeID"], "volumeID": t["volumeID"]} for s, t in targets]
+    job = cluster.jobs.create(
+        "Clone", cluster.config.job_seconds, details={"groupCloneID": group_id},
+        result={"groupCloneID": group_id, "message": "Clone complete.", "members": members}, on_complete=_activate,
+        meta={"sources": [s["volumeID"] for s, _t in targets], "volumes": [t for _s, t in targets], "groupCloneID": group_id})
+    return {"asyncHandle": job.handle, "groupCloneID": group_id, "members": members}
+
+
+def copy_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """CopyVolume: overwrite dstVolumeID with the source's data; its job result names the source volume."""
+    source = cluster.volume(p.req("volumeID", "int"))
+    target = cluster.volume(p.req("dstVolumeID", "int"))
+    _no_snapshot(p)
+    cluster.check_clone_limit(source["volumeID"])
+    clone_id = cluster.take_clone_id()
+    job = cluster.jobs.create(
+        "Clone", cluster.config.job_seconds, details={"volumeID": source["volumeID"], "dstVolumeID": target["volumeID"]},
+        result={"cloneID": clone_id, "message": "Clone complete.", "volumeID": source["volumeID"]},
+        meta={"sources": [source["volumeID"]], "volumes": [], "cloneID": clone_id})
+    return {"asyncHandle": job.handle, "cloneID": clone_id}
+
+
+def _cancel(cluster: Cluster, key: str, value: int) -> dict:
+    jobs = cluster.jobs.running_with(key, value)
+    if not jobs:
+        raise invalid(f"No clone in progress with {key} {value}.")
+    for job in jobs:
+        cluster.jobs.remove(job)
+        for volume in job.meta.get("volumes", []):
+            cluster.delete_volume(volume)
+    return {}
+
+
+def cancel_clone(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """CancelClone: the job disappears (handle gone) and the new volume is deleted."""
+    return _cancel(cluster, "cloneID", p.req("cloneID", "int"))
+
+
+def cancel_group_clone(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """CancelGroupClone."""
+    return _cancel(cluster, "groupCloneID", p.req("groupCloneID", "int"))
+
+
+def start_bulk_volume_read(cluster: Cluster, p: Params, ctx: Context) -> dict:
+    """StartBulkVolumeRead: a BulkVolume job."""
+    volume = cluster.volume(p.req("volumeID", "int"))
+    fmt = p.req("format", "str")
+    if fmt not in ("native", "uncompressed"):
+        raise invalid(f"Invalid value for 'format': {fmt}.")
+    _no_snapshot(p)
+    p.opt("script", "str")
+    p.opt("scriptParameters", "dict")
+    p.opt("attributes", "dict")
+    bv_id = cluster.take_bv_id()
+    job = cluster.jobs.create(
+        "BulkVolume", cluster.config.job_seconds, details={"bvID": bv_id, "volumeID": volume["volumeID"]},
+        result={"bvID": bv_id, "message": "Bulk volume job succeeded", "volumeID": volume["volumeID"]},
+        meta={"volumes": []})
+    return {"asyncHandle": job.handle, "key": secrets.token_hex(16), "url": ctx.base_url + "/"}
+
+
+def get_async_result(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """GetAsyncResult: reading a completed result without keepResult deletes it."""
+    handle = p.req("asyncHandle", "int")
+    keep = p.opt("keepResult", "bool", False)
+    return cluster.jobs.read(handle, keep, cluster.config.gone_error)
+
+
+def list_async_results(cluster: Cluster, p: Params, _ctx: Context) -> dict:
+    """ListAsyncResults: never purges."""
+    return {"asyncHandles": cluster.jobs.listing(p.str_list("asyncResultTypes"))}
+
+
+METHODS = {
+    "GetAPI": get_api,
+    "GetClusterInfo": get_cluster_info,
+    "AddAccount": add_account,
+    "ListAccounts": list_accounts,
+    "GetAccountByID": get_account_by_id,
+    "CreateVolume": create_volume,
+    "ListVolumes": list_volumes,
+    "ListActiveVolumes": list_active_volumes,
+    "ListVolumesForAccount": list_volumes_for_account,
+    "DeleteVolume": delete_volume,
+    "CloneVolume": clone_volume,
+    "CloneMultipleVolumes": clone_multiple_volumes,
+    "CopyVolume": copy_volume,
+    "CancelClone": cancel_clone,
+    "CancelGroupClone": cancel_group_clone,
+    "StartBulkVolumeRead": start_bulk_volume_read,
+    "GetAsyncResult": get_async_result,
+    "ListAsyncResults": list_async_results,
+}

@@ -1,0 +1,258 @@
+"""HTTPS JSON-RPC front end: TLS, Basic auth, endpoint versions, the envelope, faults and the call log."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import tls
+from .calllog import CallLog
+from .control import CONTROL
+from .errors import ApiError
+from .faults import FaultTable
+from .methods import METHODS, Context
+from .params import Params
+from .state import Cluster, Config
+from .versions import SUPPORTED_VERSIONS
+
+PATH_RE = re.compile(r"^/json-rpc/(?P<version>[^/?#]+)/?$")
+REALM = "Element API simulator"
+
+
+def html_page(title: str) -> bytes:
+    """A small HTML page like the ones a cluster's web server sends."""
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>".encode()
+
+
+UNAUTHORIZED_BODY = html_page("401 Unauthorized.")
+NOT_FOUND_BODY = html_page("404 Not Found")
+
+
+class Reply:
+    """What to send back: a status, a body and headers, or nothing at all (drop)."""
+
+    def __init__(self, status: int = 200, body: bytes = b"", content_type: str = "application/json", headers=None, drop=False):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = dict(headers or {})
+        self.drop = drop
+
+    @classmethod
+    def json(cls, payload: dict, status: int = 200) -> "Reply":
+        """A JSON reply."""
+        return cls(status, json.dumps(payload).encode())
+
+    @classmethod
+    def html(cls, status: int, body: bytes) -> "Reply":
+        """An HTML reply."""
+        return cls(status, body, "text/html")
+
+    @classmethod
+    def unauthorized(cls) -> "Reply":
+        """HTTP 401 with the HTML body real clusters send."""
+        return cls(401, UNAUTHORIZED_BODY, "text/html", {"WWW-Authenticate": f'Basic realm="{REALM}"'})
+
+
+class Request:
+    """The parsed parts of one POST."""
+
+    def __init__(self, path: str, body: bytes, auth_header: str | None):
+        match = PATH_RE.match(path)
+        self.version = match.group("version") if match else None
+        self.valid_path = bool(match) and self.version in SUPPORTED_VERSIONS
+        self.credentials = _basic_credentials(auth_header)
+        self.payload = None
+        self.parse_error = None
+        try:
+            self.payload = json.loads(body.decode("utf-8")) if body else None
+        except (UnicodeDecodeError, ValueError) as exc:
+            self.parse_error = str(exc)
+        if self.parse_error is None and not (isinstance(self.payload, dict) and isinstance(self.payload.get("method"), str)):
+            self.parse_error = "The request body must be a JSON object with a 'method' string."
+        payload = self.payload if isinstance(self.payload, dict) else {}
+        self.method = payload.get("method") if isinstance(payload.get("method"), str) else None
+        self.params = payload.get("params")
+        self.rpc_id = payload.get("id")
+
+    @property
+    def is_sim(self) -> bool:
+        """Control methods: never faulted, never logged."""
+        return self.method is not None and self.method.startswith("Sim")
+
+
+def _basic_credentials(header: str | None) -> tuple | None:
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        user, _sep, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (user, password)
+
+
+class Simulator:  # pylint: disable=too-many-instance-attributes
+    """The whole simulator: state, faults, call log, credentials and the HTTPS server."""
+
+    def __init__(self, host="127.0.0.1", port=0, username="admin", password="solidfire-sim", tls_dir=".", config=None):
+        self.cluster = Cluster(config or Config())
+        self.faults = FaultTable()
+        self.calls = CallLog()
+        self.default_credentials = (username, password)
+        self.credentials = self.default_credentials
+        self.context, self.cert_path = tls.server_context(tls_dir)
+        self.httpd = _HTTPServer(host, port, self)
+        self.host = host
+        self.port = self.httpd.server_address[1]
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """https://HOST:PORT (IPv6 hosts in brackets)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
+
+    def start(self) -> "Simulator":
+        """Serve in a daemon thread."""
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # request handling ---------------------------------------------------
+    def handle(self, req: Request, client: str) -> Reply:
+        """Turn one POST into a reply, applying faults and logging non-Sim calls."""
+        if req.is_sim:
+            return self._answer(req)
+        fault = self.faults.pick(req.method)
+        reply = self._faulted(req, fault) if fault else self._answer(req)
+        self.calls.record(method=req.method, params=req.params, id=req.rpc_id, version=req.version, client=client,
+                          httpStatus=None if reply.drop else reply.status, fault=fault["kind"] if fault else None)
+        return reply
+
+    def _faulted(self, req: Request, fault: dict) -> Reply:
+        kind = fault["kind"]
+        if kind in ("drop", "down"):
+            return Reply(drop=True)
+        if kind == "slow":
+            time.sleep(float(fault["seconds"]))
+            return self._answer(req)
+        if kind == "http_status":
+            status = int(fault["status"])
+            body = fault.get("body")
+            return Reply.html(status, body.encode() if body is not None else html_page(f"{status} Simulated Error"))
+        if kind == "api_error":
+            error = ApiError(fault["name"], fault["message"])
+            return Reply.json({"id": req.rpc_id, "error": error.to_dict()})
+        if kind == "non_json":
+            body = fault.get("body")
+            return Reply.html(200, body.encode() if body is not None else html_page("Service Temporarily Unavailable"))
+        return Reply.unauthorized()
+
+    def _answer(self, req: Request) -> Reply:
+        if not req.valid_path:
+            return Reply.html(404, NOT_FOUND_BODY)
+        if req.credentials != self.credentials:
+            return Reply.unauthorized()
+        if req.parse_error is not None:
+            error = ApiError("xInvalidJSON", f"Invalid JSON-RPC request: {req.parse_error}", code=400)
+            return Reply.json({"id": req.rpc_id, "error": error.to_dict()}, status=400)
+        try:
+            result = self._call(req)
+        except ApiError as exc:
+            return Reply.json({"id": req.rpc_id, "error": exc.to_dict()})
+        return Reply.json({"id": req.rpc_id, "result": result})
+
+    def _call(self, req: Request) -> dict:
+        params = {} if req.params is None else req.params
+        if not isinstance(params, dict):
+            raise ApiError("xInvalidParameterType", "The 'params' member must be a JSON object.")
+        if req.is_sim:
+            function = CONTROL.get(req.method)
+        else:
+            function = METHODS.get(req.method)
+        if function is None:
+            raise ApiError("xUnknownAPIMethod", f"Unknown API method: '{req.method}'.")
+        with self.cluster.lock:
+            self.cluster.jobs.tick()
+            if req.is_sim:
+                return function(self, Params(params))
+            return function(self.cluster, Params(params), Context(req.version, self.url, self.host))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection; HTTP/1.1 keep-alive with Content-Length on every reply."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "ElementSim/1.0"
+    timeout = 120
+
+    def setup(self):
+        super().setup()
+        self.request.do_handshake()
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        """JSON-RPC calls."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        req = Request(self.path, body, self.headers.get("Authorization"))
+        reply = self.server.sim.handle(req, f"{self.client_address[0]}:{self.client_address[1]}")
+        self._send(reply)
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        """Only POST is served."""
+        if PATH_RE.match(self.path):
+            self._send(Reply(405, html_page("405 Method Not Allowed"), "text/html", {"Allow": "POST"}))
+        else:
+            self._send(Reply.html(404, NOT_FOUND_BODY))
+
+    def _send(self, reply: Reply) -> None:
+        if reply.drop:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Quiet: the call log (SimCallLog) records requests."""
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """Threaded HTTPS server; the TLS handshake runs in the connection's own thread."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
+    def __init__(self, host: str, port: int, sim: Simulator):
+        self.sim = sim
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        super().__init__((host, port), _Handler)
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        return self.sim.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, OSError)):
+            return  # client went away, failed the TLS handshake or idled out
+        super().handle_error(request, client_address)

@@ -1,0 +1,59 @@
+"""Command line entry point of the Element API simulator: python3 tests/simulator/run.py --help."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# pylint: disable=wrong-import-position
+from element_sim.jobs import GONE_ERRORS  # noqa: E402
+from element_sim.server import Simulator  # noqa: E402
+from element_sim.state import Config  # noqa: E402
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_TLS_DIR = os.path.join(REPO_ROOT, "tests", "output", "simulator-tls")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The simulator's flags."""
+    parser = argparse.ArgumentParser(description="Element (SolidFire) JSON-RPC API simulator over HTTPS.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8443, help="port; 0 picks a free one (default 8443)")
+    parser.add_argument("--username", default="admin", help="Basic auth user (default admin)")
+    parser.add_argument("--password", default="solidfire-sim", help="Basic auth password (default solidfire-sim)")
+    parser.add_argument("--tls-dir", default=DEFAULT_TLS_DIR, help="where cert.pem and key.pem live (default tests/output/simulator-tls)")
+    parser.add_argument("--job-seconds", type=float, default=3.0, help="how long clone/copy/bulk jobs run (default 3.0)")
+    parser.add_argument("--gone-error", choices=GONE_ERRORS, default=GONE_ERRORS[0],
+                        help="error name for a consumed or unknown async handle (default xAsyncHandleDoesNotExist)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    """Start the simulator, print the ready line, serve until SIGTERM or SIGINT."""
+    args = parse_args(argv)
+    if args.job_seconds < 0:
+        sys.stderr.write("simulator: --job-seconds must not be negative\n")
+        return 2
+    config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error)
+    sim = Simulator(args.host, args.port, args.username, args.password, os.path.abspath(args.tls_dir), config)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
+    signal.signal(signal.SIGINT, lambda _sig, _frame: stop.set())
+    sim.start()
+    sys.stderr.write(f"simulator: user {args.username}, password {args.password}, CA {sim.cert_path}\n")
+    sys.stderr.flush()
+    sys.stdout.write(f"ready {sim.url}\n")
+    sys.stdout.flush()
+    while not stop.wait(0.5):
+        pass
+    sim.stop()
+    sys.stderr.write("simulator: stopped\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
