@@ -1,0 +1,69 @@
+"""The issue-2 scenario driven by the official, unmodified solidfire-sdk-python (skipped when it is not installed)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+solidfire = pytest.importorskip("solidfire")
+# pylint: disable=wrong-import-position,wrong-import-order
+from solidfire.common import ApiConnectionError, ApiServerError  # noqa: E402
+from solidfire.factory import ElementFactory  # noqa: E402
+
+from conftest import PASSWORD, USER  # noqa: E402
+
+
+def _connect(simulator, password=PASSWORD, version=None):
+    # The SDK hands verify_ssl straight to requests as `verify`, so the simulator's CA file works, but only with a
+    # host name: ElementFactory refuses verify_ssl together with an IPv4 target. Hence "localhost".
+    return ElementFactory.create("localhost", USER, password, version=version, verify_ssl=simulator.cert_path,
+                                 port=simulator.port, print_ascii_art=False, timeout=10)
+
+
+def _volume_status(element, volume_id):
+    return element.list_volumes(volume_ids=[volume_id]).volumes[0].status
+
+
+def test_sdk_scenario(simulator, client):
+    """Version negotiation, account, volume, clone, keep/purge reads, gone handle, init to active."""
+    client.call("SimConfigure", {"jobSeconds": 1.5})
+    element = _connect(simulator)
+    assert str(element.api_version) == "12.9"
+    assert _connect(simulator, version="12.3").api_version == 12.3
+
+    account_id = element.add_account(username="sdk-tenant").account_id
+    volume = element.create_volume(name="sdk-src", account_id=account_id, total_size=2 << 30, enable512e=True).volume
+    assert volume.status == "active"
+
+    clone = element.clone_volume(volume_id=volume.volume_id, name="sdk-clone")
+    handle = clone.async_handle
+    assert clone.volume.status == "init"
+    assert _volume_status(element, clone.volume_id) == "init"
+
+    running = element.get_async_result(async_handle=handle, keep_result=True)
+    assert running["status"] == "running" and "details" in running
+    running_again = element.get_async_result(async_handle=handle)  # a plain read of a running job keeps it
+    assert running_again["status"] == "running"
+
+    deadline = time.monotonic() + 10
+    while element.get_async_result(async_handle=handle, keep_result=True)["status"] != "complete":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    done = element.get_async_result(async_handle=handle, keep_result=True)
+    assert done["result"]["volumeID"] == clone.volume_id and done["resultType"] == "Clone"
+    assert _volume_status(element, clone.volume_id) == "active"
+
+    listed = [h for h in element.list_async_results().async_handles if h.async_result_id == handle]
+    assert listed and listed[0].completed and listed[0].success
+
+    purged = element.get_async_result(async_handle=handle)
+    assert purged["status"] == "complete"
+    with pytest.raises(ApiServerError) as gone:
+        element.get_async_result(async_handle=handle, keep_result=True)
+    assert gone.value.error_name == "xAsyncHandleDoesNotExist"
+
+
+def test_sdk_bad_credentials(simulator, client):  # pylint: disable=unused-argument
+    """A wrong password gives the SDK's own "Bad Credentials" error."""
+    with pytest.raises(ApiConnectionError, match="Bad Credentials"):
+        _connect(simulator, password="wrong")
