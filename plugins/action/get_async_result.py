@@ -28,6 +28,7 @@ class ActionModule(ActionBase):
     """Runs the waiter where the task's connection says the work should happen."""
 
     TRANSFERS_FILES = False
+    _host_label = ''
     MODULE_NAME = 'solidfire.element.get_async_result'
     LOCAL_TRANSPORT = 'local'
 
@@ -42,6 +43,7 @@ class ActionModule(ActionBase):
             result.update(failed=True, changed=False, msg='; '.join(validation.error_messages))
             return remove_values(result, no_log_values)
         params = validation.validated_parameters
+        self._host_label = (task_vars or {}).get('inventory_hostname', '')
         if self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS:
             result.update(run_get_async_result(params, self._task.check_mode, on_event=self._progress))
         else:
@@ -55,4 +57,4 @@ class ActionModule(ActionBase):
 
     def _progress(self, kind, text):
         del kind  # every kind is one line; the text says what happened
-        display.display(f'{self._task.get_name()} | {text}')
+        display.display(f'[{self._host_label}] {text}')

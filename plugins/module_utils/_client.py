@@ -188,7 +188,8 @@ class ElementClient:
         self.http_timeout = float(http_timeout)
         self._session = session if session is not None else requests.Session()
         self._session.auth = (username, password)
-        self._session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        # Given on every request: requests lets REQUESTS_CA_BUNDLE in the environment override Session.verify.
+        self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         if not validate_certs and session is None:
             # The caller turns this into one task warning; urllib3's per-request warning would repeat it every poll.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
@@ -220,7 +221,7 @@ class ElementClient:
 
     def _post(self, body, timeout):
         try:
-            return self._session.post(self.url, json=body, timeout=timeout)
+            return self._session.post(self.url, json=body, timeout=timeout, verify=self._verify)
         except requests.exceptions.SSLError as exc:
             raise ElementTLSError(self._redact(
                 'TLS verification of %s failed: %s. Give the cluster CA with ca_path, or set validate_certs: false '

@@ -45,11 +45,13 @@ class FakeSession:
         self.posts = []
         self.headers = {}
         self.auth = None
-        self.verify = None
+        self.verify = 'unused: requests lets REQUESTS_CA_BUNDLE override it'
+        self.request_verify = []
         self.closed = False
 
-    def post(self, url, json=None, timeout=None):  # pylint: disable=redefined-outer-name
+    def post(self, url, json=None, timeout=None, verify=None):  # pylint: disable=redefined-outer-name
         self.posts.append((url, json, timeout))
+        self.request_verify.append(verify)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -100,9 +102,10 @@ def test_one_session_is_reused_for_every_call():
     ({'ca_path': '/etc/ca.pem'}, '/etc/ca.pem'),
     ({'validate_certs': False, 'ca_path': '/etc/ca.pem'}, False),
 ])
-def test_tls_verification_is_on_by_default(options, verify):
-    _client, session = make_client(**options)
-    assert session.verify == verify
+def test_tls_verification_is_on_by_default_and_given_on_every_request(options, verify):
+    client, session = make_client(ok({}), **options)
+    client.call('GetAPI')
+    assert session.request_verify == [verify]
 
 
 @pytest.mark.parametrize('hostname, port, url', [
