@@ -1,0 +1,76 @@
+# solidfire.element -- developer and CI entry points.
+#
+# A fresh clone needs two commands:
+#   make demo   build + install the collection, start the simulator, run docs/examples/clone_and_wait.yml
+#   make test   sanity + units + simulator-tests + integration (ansible-test on a staged copy, --venv)
+#
+# Variables (override on the command line, e.g. `make test CORE=2.16 PYTHON=python3.11`):
+#   CORE     ansible-core series installed in the tool virtualenv        (2.19)
+#   PYTHON   interpreter for that virtualenv and ansible-test's controller (python3.11)
+#   VENV     tool virtualenv path                                        (.venv/core-$(CORE))
+# ansible-core 2.20+ needs PYTHON=python3.12 or newer.
+
+CORE ?= 2.19
+PYTHON ?= python3.11
+VENV ?= .venv/core-$(CORE)
+BUILD ?= .build
+SANITY_ARGS ?=
+UNITS_ARGS ?=
+INTEGRATION_ARGS ?=
+
+SHELL := /bin/bash
+PY_VERSION = $(patsubst python%,%,$(PYTHON))
+ANSIBLE_TEST = hack/ansible-test.sh $(VENV)
+AT_COMMON = --color no --venv --requirements
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test sanity units integration simulator-tests build install stage clean distclean
+
+help:
+	@echo "make demo             run the clone-and-wait example against the simulator"
+	@echo "make test             sanity + units + simulator-tests + integration"
+	@echo "make sanity|units|integration|simulator-tests   one suite"
+	@echo "make build            build the collection tarball into $(BUILD)/"
+	@echo "make clean            remove $(BUILD) and tests/output"
+	@echo "variables: CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)"
+
+venv:
+	@hack/venv.sh $(VENV) $(PYTHON) $(CORE)
+
+stage:
+	@hack/stage.sh $(BUILD) >/dev/null
+
+# Sanity without --python: multi-version tests (compile, import) run on every
+# supported Python found (see hack/pythons.sh); the others on the controller.
+sanity: venv
+	$(ANSIBLE_TEST) sanity $(AT_COMMON) $(SANITY_ARGS)
+
+units: venv
+	$(ANSIBLE_TEST) units $(AT_COMMON) --python $(PY_VERSION) $(UNITS_ARGS)
+
+integration: venv
+	$(ANSIBLE_TEST) integration $(AT_COMMON) --python $(PY_VERSION) $(INTEGRATION_ARGS)
+
+simulator-tests: venv
+	@test -d tests/simulator/tests || { echo "tests/simulator/tests is missing" >&2; exit 1; }
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
+
+test: venv
+	@hack/run-suites.sh sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+
+build: venv stage
+	@mkdir -p $(BUILD)/dist
+	@rm -f $(BUILD)/dist/solidfire-element-*.tar.gz
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD)/dist $(BUILD)/ansible_collections/solidfire/element
+
+install: build
+	$(VENV)/bin/ansible-galaxy collection install --force -p $(BUILD)/collections $(BUILD)/dist/solidfire-element-*.tar.gz
+
+demo: install
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" hack/demo.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) tests/output
+
+distclean: clean
+	rm -rf .venv

