@@ -39,7 +39,7 @@ def main(argv=None) -> int:
         sys.stderr.write("simulator: --job-seconds must not be negative\n")
         return 2
     config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error)
-    sim = Simulator(args.host, args.port, args.username, args.password, os.path.abspath(args.tls_dir), config)
+    sim = Simulator((args.host, args.port), (args.username, args.password), os.path.abspath(args.tls_dir), config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
     signal.signal(signal.SIGINT, lambda _sig, _frame: stop.set())

@@ -10,16 +10,15 @@ import urllib.error
 import urllib.request
 
 
-def call(url: str, ca: str | None, username: str, password: str, method: str, params: dict, version: str = "12.3",
-         timeout: float = 30.0) -> dict:
+def call(endpoint: str, method: str, params: dict, *, ca: str | None = None, auth: tuple = ("admin", "solidfire-sim")) -> dict:
     """POST one JSON-RPC request; return the parsed response envelope."""
     context = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/json-rpc/{version}", method="POST",
+        endpoint, method="POST",
         data=json.dumps({"method": method, "params": params, "id": 1}).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
-    with urllib.request.urlopen(request, context=context, timeout=timeout) as response:
+    with urllib.request.urlopen(request, context=context, timeout=30) as response:
         return json.loads(response.read().decode())
 
 
@@ -36,7 +35,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         params = json.loads(args.params)
-        response = call(args.url, args.ca, args.username, args.password, args.method, params, args.api_version)
+        endpoint = f"{args.url.rstrip('/')}/json-rpc/{args.api_version}"
+        response = call(endpoint, args.method, params, ca=args.ca, auth=(args.username, args.password))
     except ValueError as exc:
         sys.stderr.write(f"simctl: bad JSON: {exc}\n")
         return 1

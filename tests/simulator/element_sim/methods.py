@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import NamedTuple
 
 from .errors import ApiError, invalid
 from .params import Params
@@ -9,13 +10,12 @@ from .state import Cluster, VOLUME_ACCESS
 from .versions import CURRENT_VERSION, SUPPORTED_VERSIONS
 
 
-class Context:
+class Context(NamedTuple):
     """Per-request facts a method may need."""
 
-    def __init__(self, version: str, base_url: str, host: str):
-        self.version = version
-        self.base_url = base_url
-        self.host = host
+    version: str
+    base_url: str
+    host: str
 
 
 def _name(p: Params, key: str = "name") -> str:

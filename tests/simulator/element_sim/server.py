@@ -60,7 +60,7 @@ class Reply:
         return cls(401, UNAUTHORIZED_BODY, "text/html", {"WWW-Authenticate": f'Basic realm="{REALM}"'})
 
 
-class Request:
+class Request:  # pylint: disable=too-many-instance-attributes,too-few-public-methods
     """The parsed parts of one POST."""
 
     def __init__(self, path: str, body: bytes, auth_header: str | None):
@@ -100,11 +100,12 @@ def _basic_credentials(header: str | None) -> tuple | None:
 class Simulator:  # pylint: disable=too-many-instance-attributes
     """The whole simulator: state, faults, call log, credentials and the HTTPS server."""
 
-    def __init__(self, host="127.0.0.1", port=0, username="admin", password="solidfire-sim", tls_dir=".", config=None):
+    def __init__(self, address=("127.0.0.1", 0), credentials=("admin", "solidfire-sim"), tls_dir=".", config=None):
         self.cluster = Cluster(config or Config())
         self.faults = FaultTable()
         self.calls = CallLog()
-        self.default_credentials = (username, password)
+        host, port = address
+        self.default_credentials = tuple(credentials)
         self.credentials = self.default_credentials
         self.context, self.cert_path = tls.server_context(tls_dir)
         self.httpd = _HTTPServer(host, port, self)

@@ -59,7 +59,7 @@ class Client:
 @pytest.fixture(scope="session")
 def simulator(tmp_path_factory):
     """A running simulator with 1-second jobs."""
-    sim = Simulator(port=0, username=USER, password=PASSWORD, tls_dir=str(tmp_path_factory.mktemp("tls")),
+    sim = Simulator(("127.0.0.1", 0), (USER, PASSWORD), tls_dir=str(tmp_path_factory.mktemp("tls")),
                     config=Config(job_seconds=1.0)).start()
     yield sim
     sim.stop()
