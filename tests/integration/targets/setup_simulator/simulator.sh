@@ -1,0 +1,141 @@
+# shellcheck shell=bash
+# Sourced by the runme.sh of every get_async_result_* target:
+#
+#   source ../setup_simulator/simulator.sh
+#   sim_start [extra run.py flags]      # starts the Element API simulator over HTTPS on 127.0.0.1
+#   sim_call METHOD '{json params}'     # prints the JSON result of one call (Sim* control methods too)
+#   sim_playbook PLAYBOOK [args...]     # ansible-playbook with this target's inventory, output tee'd to a log
+#
+# sim_start exports SOLIDFIRE_HOSTNAME/USERNAME/PASSWORD/CA_PATH for the modules under test, and SIM_URL,
+# SIM_CA, SIM_USERNAME, SIM_PASSWORD, SIM_INVENTORY for the tests' own control calls (tests may change
+# SOLIDFIRE_* freely; the SIM_* values keep reaching the simulator). An EXIT trap stops the simulator.
+
+_sim_xtrace_off() {
+    # Callers run with set -x; keep the credentials out of the trace while these helpers work.
+    case $- in *x*) _SIM_XTRACE=1; set +x ;; *) _SIM_XTRACE= ;; esac
+}
+
+_sim_xtrace_restore() {
+    if [ -n "${_SIM_XTRACE}" ]; then set -x; fi
+}
+
+_sim_find_root() {
+    # The collection root: the first directory above this file with galaxy.yml and the simulator. ansible-test
+    # copies targets into tests/output/.tmp/integration/<target>-<random>/ inside the collection, so walking up
+    # from there finds the collection itself.
+    local dir
+    dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    while [ "${dir}" != "/" ]; do
+        if [ -f "${dir}/galaxy.yml" ] && [ -f "${dir}/tests/simulator/run.py" ]; then
+            printf '%s\n' "${dir}"
+            return 0
+        fi
+        dir=$(dirname "${dir}")
+    done
+    echo "simulator.sh: no collection root (galaxy.yml + tests/simulator/run.py) above ${BASH_SOURCE[0]}" >&2
+    return 1
+}
+
+SIM_SETUP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SIM_ROOT=$(_sim_find_root)
+SIM_PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
+export SIM_SETUP_DIR SIM_ROOT SIM_PYTHON
+
+sim_stop() {
+    if [ -n "${SIM_PID:-}" ] && kill -0 "${SIM_PID}" 2>/dev/null; then
+        kill "${SIM_PID}" 2>/dev/null || true
+        wait "${SIM_PID}" 2>/dev/null || true
+    fi
+    SIM_PID=
+    if [ -n "${SIM_DIR:-}" ] && [ -d "${SIM_DIR}" ]; then
+        rm -rf "${SIM_DIR}"
+    fi
+}
+
+sim_start() {
+    _sim_xtrace_off
+    SIM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/element-sim.XXXXXX")
+    "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/run.py" --host 127.0.0.1 --port 0 --tls-dir "${SIM_DIR}" "$@" \
+        >"${SIM_DIR}/stdout" 2>"${SIM_DIR}/stderr" &
+    SIM_PID=$!
+    trap sim_stop EXIT
+    local waited=0
+    until grep -q '^ready https://' "${SIM_DIR}/stdout" 2>/dev/null; do
+        if ! kill -0 "${SIM_PID}" 2>/dev/null; then
+            echo "simulator.sh: the simulator exited before it was ready" >&2
+            sed 's/password [^,]*/password ********/' "${SIM_DIR}/stderr" >&2
+            return 1
+        fi
+        if [ "${waited}" -ge 150 ]; then
+            echo "simulator.sh: no ready line within 15 s" >&2
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    SIM_URL=$(sed -n 's/^ready \(https:\/\/[^ ]*\).*$/\1/p' "${SIM_DIR}/stdout" | head -n 1)
+    SIM_CA="${SIM_DIR}/cert.pem"
+    # The credentials the simulator was started with (run.py defaults unless given as flags).
+    SIM_USERNAME=admin
+    SIM_PASSWORD=solidfire-sim
+    local previous=
+    for arg in "$@"; do
+        case "${previous}" in
+            --username) SIM_USERNAME=${arg} ;;
+            --password) SIM_PASSWORD=${arg} ;;
+        esac
+        previous=${arg}
+    done
+    SIM_INVENTORY="${SIM_DIR}/inventory"
+    export SIM_DIR SIM_PID SIM_URL SIM_CA SIM_USERNAME SIM_PASSWORD SIM_INVENTORY
+    export SOLIDFIRE_HOSTNAME="${SIM_URL#https://}"
+    export SOLIDFIRE_USERNAME="${SIM_USERNAME}"
+    export SOLIDFIRE_PASSWORD="${SIM_PASSWORD}"
+    export SOLIDFIRE_CA_PATH="${SIM_CA}"
+    # Tests must not pick up a developer's or CI's own settings.
+    unset SOLIDFIRE_PORT SOLIDFIRE_API_VERSION SOLIDFIRE_VALIDATE_CERTS REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
+    printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "${SIM_PYTHON}" >"${SIM_INVENTORY}"
+    echo "simulator ready at ${SIM_URL} (pid ${SIM_PID})"
+    _sim_xtrace_restore
+}
+
+sim_call() {
+    # sim_call METHOD ['{json params}']: prints the JSON result; non-zero exit on an API or HTTP error.
+    _sim_xtrace_off
+    echo "+ sim_call $*" >&2
+    local rc=0 params='{}'
+    if [ $# -ge 2 ]; then params=$2; fi
+    "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/simctl.py" --url "${SIM_URL}" --ca "${SIM_CA}" \
+        --username "${SIM_USERNAME}" --password "${SIM_PASSWORD}" "$1" "${params}" || rc=$?
+    _sim_xtrace_restore
+    return "${rc}"
+}
+
+sim_json() {
+    # sim_json 'python expression over j' < json: prints the value (str() of it); for checks without jq.
+    "${SIM_PYTHON}" -c 'import json, sys; j = json.load(sys.stdin); v = eval(sys.argv[1]); print(v if isinstance(v, str) else json.dumps(v))' "$1"
+}
+
+sim_playbook() {
+    # sim_playbook PLAYBOOK [ansible-playbook args...]: output goes to the terminal and to ${SIM_LOG}.
+    SIM_LOG="${OUTPUT_DIR:-${SIM_DIR}}/$(basename "$1" .yml).log"
+    export SIM_LOG
+    ansible-playbook -i "${SIM_INVENTORY}" "$@" 2>&1 | tee "${SIM_LOG}"
+    return "${PIPESTATUS[0]}"
+}
+
+sim_assert_grep() {
+    # sim_assert_grep PATTERN FILE: fail unless the extended regex occurs in the file.
+    if ! grep -E -q -- "$1" "$2"; then
+        echo "ASSERTION FAILED: /$1/ not found in $2" >&2
+        return 1
+    fi
+}
+
+sim_assert_no_grep() {
+    # sim_assert_no_grep FIXED_STRING FILE: fail if the string occurs in the file (without printing it).
+    if grep -F -q -- "$1" "$2"; then
+        echo "ASSERTION FAILED: a forbidden string occurs in $2 (line numbers: $(grep -F -n -- "$1" "$2" | cut -d: -f1 | paste -sd, -))" >&2
+        return 1
+    fi
+}
