@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run ansible-test on a staged copy of the collection:
-#   hack/ansible-test.sh VENV COMMAND [ansible-test args...]
-# - stages the work tree into .build/ansible_collections/solidfire/element
+#   STAGE_ROOT=DIR hack/ansible-test.sh VENV COMMAND [ansible-test args...]
+# - stages the work tree into $STAGE_ROOT/ansible_collections/solidfire/element
+#   (default .build/test; the Makefile uses one per ansible-core series)
 # - puts pythonX.Y links to every installed interpreter on PATH (and drops pyenv shims,
 #   which fail for versions pyenv has not activated)
 # - installs the offline get-pip stand-in into ansible-test's cache
@@ -11,7 +12,9 @@ venv=${1:?usage: ansible-test.sh VENV COMMAND [ARGS...]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 venv=$(cd "$venv" && pwd)
-build="$top/.build"
+build=${STAGE_ROOT:-$top/.build/test}
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
 
 "$top/hack/pythons.sh" "$build/pybin" >/dev/null
 "$top/hack/install-pip-standin.sh" "$venv/bin/python"

@@ -22,5 +22,5 @@ rm -rf "$venv"
 quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
 quiet "$venv/bin/python" -m pip install --quiet --upgrade pip
 quiet "$venv/bin/python" -m pip install --quiet "${reqs[@]}"
-"$venv/bin/ansible" --version | head -1
+"$venv/bin/ansible" --version | sed -n 1p
 printf '%s\n' "$key" > "$stamp"
