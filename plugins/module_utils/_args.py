@@ -73,8 +73,7 @@ def parse_handle(value, option):
     if value is None or (isinstance(value, string_types) and value.strip() in ('', 'None', 'null')):
         return None
     if isinstance(value, bool) or not isinstance(value, integer_types + string_types):
-        raise ValueError('%s must be a positive integer async handle, got %s %r.'
-                         % (option, type(value).__name__, value))
+        raise ValueError('%s must be a positive integer async handle, got %s %r.' % (option, _kind(value), value))
     if isinstance(value, string_types):
         if not re.match(r'^[0-9]+\Z', value):
             raise ValueError('%s must be a positive integer async handle, got the string %r.' % (option, value))
@@ -82,6 +81,14 @@ def parse_handle(value, option):
     if not 0 < value <= MAX_HANDLE:
         raise ValueError('%s must be a positive integer async handle from 1 to 2^63-1, got %d.' % (option, value))
     return value
+
+
+def _kind(value):
+    """A plain type name for messages (templated values arrive as internal subclasses of the builtin types)."""
+    for types, name in ((bool, 'bool'), (float, 'float'), (dict, 'dict'), (list, 'list')):
+        if isinstance(value, types):
+            return name
+    return type(value).__name__
 
 
 def requested_handles(params):

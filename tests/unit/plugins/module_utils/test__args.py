@@ -46,6 +46,15 @@ def test_parse_handle_rejects_everything_else(value, fragment):
     assert fragment in str(raised.value) and 'async_handle' in str(raised.value)
 
 
+def test_parse_handle_names_builtin_types_for_subclasses():
+    class TaggedFloat(float):
+        pass
+
+    with pytest.raises(ValueError) as raised:
+        parse_handle(TaggedFloat(1.5), 'async_handle')
+    assert 'got float 1.5' in str(raised.value)
+
+
 def test_requested_handles_dedupes_in_input_order():
     assert requested_handles({'async_handles': [3, '1', 3, None, 2]}) == ([3, 1, 2], True)
     assert requested_handles({'async_handle': 7}) == ([7], False)
