@@ -319,3 +319,13 @@ def test_sleeps_follow_the_backoff_and_never_pass_the_deadline(cluster, clock):
     assert max(clock.sleeps) <= 15
     assert clock.sleeps[0] == pytest.approx(2 * (1 - _waiter.JITTER * 0.5))
     assert sum(clock.sleeps) <= 100
+
+
+def test_many_handles_survive_transient_list_failures(cluster, clock):
+    cluster.jobs[1] = FakeJob(finish_at=clock.now + 6)
+    cluster.jobs[2] = FakeJob(finish_at=clock.now + 9)
+    cluster.faults['ListAsyncResults'] = [ElementTransientError('HTTP 503'), None, ElementTransientError('reset')]
+    report = make_waiter(cluster, clock).run([1, 2])
+    assert [o.state for o in report.outcomes] == [COMPLETE, COMPLETE]
+    assert report.transient_errors == 2
+    assert sorted(call[1] for call in cluster.reads(keep=False)) == [1, 2]
