@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ListAsyncResults for async_results_info and volume_clone: normalised entries, filters, clone-job lookup.
+
+Private to the collection: no compatibility promise for code outside it.
+Runs on targets, so it stays compatible with every Python a supported ansible-core allows there.
+Nothing here sends GetAsyncResult: listing never purges a result, reading might.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import random
+import time
+
+from ansible_collections.solidfire.element.plugins.module_utils._args import (
+    CONNECTION_SPEC,
+    check_connection_params,
+    client_from_params,
+    parse_handle,
+)
+from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError, ElementTransientError
+from ansible_collections.solidfire.element.plugins.module_utils._wait_task import INSECURE_WARNING
+from ansible_collections.solidfire.element.plugins.module_utils._waiter import Backoff
+
+CLONE_RESULT_TYPE = 'Clone'
+# An info task has no deadline option: a few quick retries ride out a failover blip or xDBVersionMismatch.
+INFO_ATTEMPTS = 4
+INFO_FIRST_DELAY = 1.0
+INFO_MAX_DELAY = 4.0
+
+
+def async_results_info_spec():
+    spec = dict(
+        result_types=dict(type='list', elements='str'),
+        async_handles=dict(type='list', elements='raw'),
+        completed=dict(type='bool'),
+    )
+    spec.update(CONNECTION_SPEC)
+    return spec
+
+
+def normalise(entry):
+    """One ListAsyncResults entry in the collection's snake_case vocabulary."""
+    return dict(
+        async_handle=entry.get('asyncResultID'),
+        completed=bool(entry.get('completed')),
+        success=bool(entry.get('success')),
+        result_type=entry.get('resultType'),
+        create_time=entry.get('createTime'),
+        last_update_time=entry.get('lastUpdateTime'),
+        data=entry.get('data'),
+    )
+
+
+def wanted_handles(params):
+    """The async_handles filter as a set of ints, or None for no filter; ValueError names a bad entry."""
+    if params.get('async_handles') is None:
+        return None
+    handles = set()
+    for index, value in enumerate(params['async_handles']):
+        handle = parse_handle(value, 'async_handles[%d]' % index)
+        if handle is not None:
+            handles.add(handle)
+    return handles
+
+
+def select(entries, result_types=None, handles=None, completed=None):
+    """Normalised entries that pass every given filter, sorted by handle."""
+    chosen = []
+    for entry in entries:
+        item = normalise(entry)
+        if result_types and item['result_type'] not in result_types:
+            continue
+        if handles is not None and item['async_handle'] not in handles:
+            continue
+        if completed is not None and item['completed'] != completed:
+            continue
+        chosen.append(item)
+    return sorted(chosen, key=lambda item: item['async_handle'] or 0)
+
+
+def clone_job_handle(entries, volume_id, include_completed=False):
+    """The handle of the Clone job that fills volume_id, or None.
+
+    A running Clone job names the new volume in data.volumeID. A completed one names it in its result, but so
+    does CopyVolume with the *source* volume, so completed jobs count only when asked (a clone just adopted).
+    Running jobs win over completed ones; among equals the newest handle wins.
+    """
+    running, done = [], []
+    for entry in entries:
+        data = entry.get('data')
+        if entry.get('resultType') != CLONE_RESULT_TYPE or not isinstance(data, dict):
+            continue
+        if data.get('volumeID') != volume_id:
+            continue
+        if not entry.get('completed'):
+            running.append(entry.get('asyncResultID'))
+        elif include_completed and entry.get('success') and 'cloneID' in data:
+            done.append(entry.get('asyncResultID'))
+    for found in (running, done):
+        if found:
+            return max(found)
+    return None
+
+
+def list_with_retries(client, result_types=None, attempts=INFO_ATTEMPTS, sleep=time.sleep, rand=random.random):
+    """ListAsyncResults, retrying transient faults a few times; fatal ones raise at once."""
+    backoff = Backoff(INFO_FIRST_DELAY, INFO_MAX_DELAY, rand)
+    for attempt in range(attempts):
+        try:
+            return client.list_async_results(result_types)
+        except ElementTransientError:
+            if attempt + 1 == attempts:
+                raise
+            sleep(backoff.next_delay())
+    return []  # pragma: no cover - the loop returns or raises
+
+
+def run_async_results_info(params, client_factory=client_from_params, sleep=time.sleep):
+    """The whole async_results_info task: a result dict, failures included (never an exception)."""
+    errors = check_connection_params(params)
+    try:
+        handles = wanted_handles(params)
+    except ValueError as exc:
+        errors.append(str(exc))
+    if errors:
+        return dict(failed=True, changed=False, msg=' '.join(errors))
+    try:
+        client = client_factory(params)
+    except ElementError as exc:
+        return dict(failed=True, changed=False, msg=str(exc))
+    try:
+        entries = list_with_retries(client, params.get('result_types'), sleep=sleep)
+    except ElementError as exc:
+        return dict(failed=True, changed=False, msg='ListAsyncResults failed: %s' % exc)
+    finally:
+        client.close()
+    results = select(entries, params.get('result_types'), handles, params.get('completed'))
+    result = dict(changed=False, async_results=results,
+                  msg='%d of %d async results match the filters.' % (len(results), len(entries)))
+    if not params['validate_certs']:
+        result['warnings'] = [INSECURE_WARNING]
+    return result
