@@ -31,6 +31,7 @@ help:
 	@echo "make demo             run the clone-and-wait example against the simulator"
 	@echo "make test             sanity + units + simulator-tests + integration"
 	@echo "make sanity|units|integration|simulator-tests   one suite"
+	@echo "make bench            benchmark get_async_result against uri + until (writes docs/performance.md)"
 	@echo "make build            build the collection tarball into $(BUILD)/"
 	@echo "make clean            remove $(BUILD) and tests/output"
 	@echo "variables: CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)"
@@ -60,6 +61,11 @@ simulator-tests: venv
 
 test: venv
 	@hack/run-suites.sh sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+
+# A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
+.PHONY: bench
+bench: venv
+	$(VENV)/bin/python tests/perf/bench.py $(BENCH_ARGS)
 
 build: venv stage
 	@mkdir -p $(BUILD)/dist
