@@ -8,6 +8,7 @@
 #   CORE     ansible-core series installed in the tool virtualenv        (2.19)
 #   PYTHON   interpreter for that virtualenv and ansible-test's controller (python3.11)
 #   VENV     tool virtualenv path                                        (.venv/core-$(CORE))
+#   SUITE_TIMEOUT  seconds each suite of `make test` may take              (1200)
 # ansible-core 2.20+ needs PYTHON=python3.12 or newer.
 
 CORE ?= 2.19
@@ -17,6 +18,8 @@ BUILD ?= .build
 SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
+# per-suite limit for `make test`, in seconds
+SUITE_TIMEOUT ?= 1200
 
 SHELL := /bin/bash
 PY_VERSION = $(patsubst python%,%,$(PYTHON))
@@ -60,7 +63,7 @@ simulator-tests: venv
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 test: venv
-	@hack/run-suites.sh sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) hack/run-suites.sh sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
 
 # A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
 .PHONY: bench

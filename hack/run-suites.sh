@@ -2,7 +2,10 @@
 # hack/run-suites.sh SUITE... -- MAKE [ARGS...]
 # Runs `MAKE ARGS SUITE` for each suite (continuing after a failure), then prints a
 # summary with exit codes and durations. Exits non-zero if any suite failed.
+# Each suite gets at most SUITE_TIMEOUT seconds (default 1200): on expiry its whole process
+# group gets SIGTERM, then SIGKILL 30 s later, so a hung test cannot eat CI's time budget.
 set -uo pipefail
+suite_timeout=${SUITE_TIMEOUT:-1200}
 suites=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do suites+=("$1"); shift; done
 shift || true
@@ -14,10 +17,27 @@ for suite in "${suites[@]}"; do
     echo
     echo "===== $suite ====="
     start=$(date +%s)
-    "$@" "$suite"
-    rc=$?
+    if command -v timeout >/dev/null 2>&1; then
+        # timeout puts itself and the suite in a process group of their own (pgid = its pid):
+        # after the suite ends, anything it left behind in that group is killed too.
+        timeout --kill-after=30 "$suite_timeout" "$@" "$suite" &
+        group=$!
+        trap 'kill -TERM -- -$group 2>/dev/null; exit 130' INT TERM
+        wait $group
+        rc=$?
+        trap - INT TERM
+        kill -KILL -- "-$group" 2>/dev/null || true
+    else
+        "$@" "$suite"
+        rc=$?
+    fi
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        echo "run-suites: $suite did not finish within ${suite_timeout}s and was stopped" >&2
+    fi
     secs=$(( $(date +%s) - start ))
-    if [ $rc -eq 0 ]; then status=PASS; else status="FAIL (rc=$rc)"; failed=1; fi
+    if [ $rc -eq 0 ]; then status=PASS
+    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then status="TIMEOUT"; failed=1
+    else status="FAIL (rc=$rc)"; failed=1; fi
     summary+=("$(printf '%-16s %-12s %5ss' "$suite" "$status" "$secs")")
 done
 
