@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The controller dies mid-wait (SIGKILL), then the same wait runs again. Two ways to die:
+#   tree - ansible-playbook and every process under it (its workers run in sessions of their own, so this is
+#          done by walking the process tree): a crashed controller host, an OOM-killed or evicted container;
+#   main - only the ansible-playbook process (kill -9 PID); its worker, which runs the wait, is orphaned.
+# Each case asserts: before the kill only reads with keepResult true; afterwards the job is still on the cluster;
+# a second run gets the job's own result and releases it exactly once. Both cases run; failures are summed up.
+set -eux
+source ../setup_simulator/simulator.sh
+sim_start
+play_args=("$@")
+
+gets_in_log() {
+    sim_call SimCallLog 2>/dev/null | sim_json 'sum(1 for c in j["calls"] if c["method"] == "GetAsyncResult")'
+}
+
+descendants() {
+    # descendants PID: every process below PID, deepest first
+    local child
+    for child in $(ps -eo pid=,ppid= | awk -v p="$1" '$2 == p {print $1}'); do
+        descendants "${child}"
+        echo "${child}"
+    done
+}
+
+kill_case() {
+    local mode=$1 volume=$2 handle playbook victims tries=0 rc=0
+    sim_call SimReset >/dev/null
+    handle=$(sim_call SimCreateJob "{\"seconds\": null, \"resultType\": \"Clone\", \"result\": {\"cloneID\": 9, \"message\": \"Clone complete.\", \"volumeID\": ${volume}}}" | sim_json 'j["asyncHandle"]')
+
+    ansible-playbook -i "${SIM_INVENTORY}" wait.yml -e "handle=${handle}" "${play_args[@]}" \
+        >"${OUTPUT_DIR:-${SIM_DIR}}/kill-${mode}-first-run.log" 2>&1 &
+    playbook=$!
+    until [ "$(gets_in_log)" -ge 3 ]; do
+        tries=$((tries + 1))
+        [ "${tries}" -lt 150 ] || { echo "${mode}: the first run never polled 3 times" >&2; return 1; }
+        sleep 0.2
+    done
+    if [ "${mode}" = tree ]; then
+        victims="$(descendants "${playbook}") ${playbook}"
+        kill -STOP ${victims} 2>/dev/null || true
+        kill -KILL ${victims} 2>/dev/null || true
+    else
+        kill -KILL "${playbook}"
+    fi
+    wait "${playbook}" || rc=$?
+    [ "${rc}" -eq 137 ] || { echo "${mode}: the first run ended with ${rc}, not by SIGKILL" >&2; return 1; }
+    sleep 1
+
+    # Up to the kill: only reads with keepResult true; the job is still there, running.
+    sim_call SimCallLog '{"clear": true}' | "${SIM_PYTHON}" -c '
+import json, sys
+calls = json.load(sys.stdin)["calls"]
+flags = [c["params"].get("keepResult") for c in calls]
+assert len(calls) >= 3 and set(flags) == {True}, flags
+print("%s: first run made %d reads, all with keepResult true" % (sys.argv[1], len(calls)))' "${mode}"
+    sim_call ListAsyncResults | sim_json "[e['completed'] for e in j['asyncHandles'] if e['asyncResultID'] == ${handle}]" | grep -qx '\[false\]'
+
+    # The job finishes while the first run is dead; a second run resumes and gets the same result.
+    sim_call SimFinishJob "{\"asyncHandle\": ${handle}}" >/dev/null
+    sleep 2  # time for anything left of the first run to act on the finished job
+    sim_call SimCallLog '{"clear": true}' | "${SIM_PYTHON}" -c '
+import json, sys
+calls = [c for c in json.load(sys.stdin)["calls"] if c["method"] == "GetAsyncResult"]
+assert calls == [], "after the kill, something of the first run still read the job: %s" % calls' || return 1
+    sim_call SimCallLog '{"clear": true}' >/dev/null
+    sim_playbook wait.yml -e "handle=${handle}" -e "expected_volume=${volume}" -e expected_clone=9 "${play_args[@]}" || return 1
+
+    sim_call SimCallLog | "${SIM_PYTHON}" -c '
+import json, sys
+calls = [c for c in json.load(sys.stdin)["calls"] if c["method"] == "GetAsyncResult"]
+released = [c for c in calls if c["params"].get("keepResult") is False]
+assert len(released) == 1 and released[0]["httpStatus"] == 200, calls
+assert released[0]["id"] == max(c["id"] for c in calls), calls
+print("%s: second run made %d reads and released once, last" % (sys.argv[1], len(calls)))' "${mode}"
+}
+
+summary=()
+failed=0
+for mode in tree main; do
+    if kill_case "${mode}" "$([ "${mode}" = tree ] && echo 901 || echo 902)"; then summary+=("PASS kill ${mode}"); else
+        summary+=("FAIL kill ${mode}"); failed=1; fi
+    # nothing of a killed run may outlive its case
+    for pid in $(pgrep -f "wait.yml -e handle=" || true); do kill -KILL "${pid}" 2>/dev/null || true; done
+done
+set +x
+printf '%s\n' "kill matrix:" "${summary[@]}"
+exit "${failed}"
