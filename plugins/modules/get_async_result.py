@@ -25,7 +25,7 @@ description:
     at least every 30 seconds. On other connections the module runs on the target, so a jump host that can
     reach the storage network does the polling."
 author:
-  - solidfire.element contributors
+  - solidfire.element contributors (!UNKNOWN)
 options:
   async_handle:
     description:
@@ -90,6 +90,7 @@ attributes:
   platform:
     platforms: posix
   action_group:
+    description: Use C(group/solidfire.element.element) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - solidfire.element.element

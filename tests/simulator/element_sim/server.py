@@ -241,6 +241,9 @@ class _HTTPServer(ThreadingHTTPServer):
     """Threaded HTTPS server; the TLS handshake runs in the connection's own thread."""
 
     daemon_threads = True
+    # server_close() would otherwise join every handler thread, and one idle keep-alive connection then
+    # blocks shutdown for as long as its client keeps the socket open.
+    block_on_close = False
     request_queue_size = 256
 
     def __init__(self, host: str, port: int, sim: Simulator):

@@ -68,7 +68,7 @@ def test_clone_init_to_active_and_purge_rule(client, volume):
     assert done["result"] == {"cloneID": clone["cloneID"], "message": "Clone complete.", "volumeID": clone["volumeID"]}
     assert "details" not in done
     assert client.call("ListVolumes", {"volumeIDs": [clone["volumeID"]]})["volumes"][0]["status"] == "active"
-    for _ in range(2):
+    for dummy in range(2):
         entries = client.call("ListAsyncResults")["asyncHandles"]
         assert entries == [{"asyncResultID": handle, "completed": True, "success": True, "resultType": "Clone",
                             "createTime": done["createTime"], "lastUpdateTime": done["lastUpdateTime"], "data": done["result"]}]

@@ -23,7 +23,7 @@ rotator=$!
 sim_playbook rotated.yml -vvvv -e "handle=${handle}" "$@"
 wait "${rotator}"
 rotated_log=${SIM_LOG}
-SIM_PASSWORD=${rotated_password}
+export SIM_PASSWORD="${rotated_password}"
 
 # The wait sent several kept reads, then exactly one request that got 401, and nothing after it.
 statuses=$(sim_call SimCallLog | sim_json '[c["httpStatus"] for c in j["calls"]]')

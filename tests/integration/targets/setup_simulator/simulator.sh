@@ -44,6 +44,13 @@ export SIM_SETUP_DIR SIM_ROOT SIM_PYTHON
 sim_stop() {
     if [ -n "${SIM_PID:-}" ] && kill -0 "${SIM_PID}" 2>/dev/null; then
         kill "${SIM_PID}" 2>/dev/null || true
+        # A clean stop takes well under a second; never let a stuck simulator hang the suite.
+        local waited=0
+        while kill -0 "${SIM_PID}" 2>/dev/null && [ "${waited}" -lt 50 ]; do
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+        kill -9 "${SIM_PID}" 2>/dev/null || true
         wait "${SIM_PID}" 2>/dev/null || true
     fi
     SIM_PID=
@@ -76,8 +83,8 @@ sim_start() {
     SIM_URL=$(sed -n 's/^ready \(https:\/\/[^ ]*\).*$/\1/p' "${SIM_DIR}/stdout" | head -n 1)
     SIM_CA="${SIM_DIR}/cert.pem"
     # The credentials the simulator was started with (run.py defaults unless given as flags).
-    SIM_USERNAME=admin
-    SIM_PASSWORD=solidfire-sim
+    SIM_USERNAME="admin"
+    SIM_PASSWORD="solidfire-sim"
     local previous=
     for arg in "$@"; do
         case "${previous}" in

@@ -90,7 +90,7 @@ def test_call_posts_the_envelope_with_auth_and_returns_result():
 
 def test_one_session_is_reused_for_every_call():
     client, session = make_client(ok({}), ok({}), ok({}))
-    for _ in range(3):
+    for dummy in range(3):
         client.call('GetAPI')
     assert len(session.posts) == 3
     client.close()
@@ -246,7 +246,7 @@ def test_password_is_redacted_from_every_message():
         FakeResponse(500, text='echo %s' % PASSWORD),
         requests.exceptions.ConnectionError('proxy said %s' % PASSWORD),
     )
-    for _ in range(3):
+    for dummy in range(3):
         with pytest.raises(ElementError) as raised:
             client.call('GetAsyncResult')
         assert PASSWORD not in str(raised.value)

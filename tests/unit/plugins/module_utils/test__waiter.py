@@ -189,7 +189,7 @@ def test_transient_errors_are_retried_and_counted(cluster, clock):
     report = make_waiter(cluster, clock, events=events).run([5])
     assert report.outcomes[0].state == COMPLETE
     assert report.transient_errors == 3
-    assert [kind for _, kind, _ in events].count('retry') == 3
+    assert [event[1] for event in events].count('retry') == 3
 
 
 def test_fatal_error_ends_the_wait_at_once(cluster, clock):
@@ -282,17 +282,17 @@ def test_heartbeat_at_least_every_interval_even_with_long_sleeps(cluster, clock)
     cluster.jobs[5] = FakeJob(finish_at=clock.now + 300)
     events = []
     make_waiter(cluster, clock, events=events, poll_interval=100, max_poll_interval=100).run([5])
-    times = [clock.now - 300] + [when for when, _, _ in events]
+    times = [clock.now - 300] + [event[0] for event in events]
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert max(gaps) <= _waiter.HEARTBEAT_SECONDS + LATENCY + 1e-9
-    assert any(kind == 'heartbeat' for _, kind, _ in events)
+    assert any(event[1] == 'heartbeat' for event in events)
 
 
 def test_status_lines_only_when_status_or_details_change(cluster, clock):
     cluster.jobs[5] = FakeJob(finish_at=clock.now + 12, details={'percentComplete': 10})
     events = []
     make_waiter(cluster, clock, events=events, poll_interval=1, max_poll_interval=1).run([5])
-    status = [text for _, kind, text in events if kind == 'status']
+    status = [event[2] for event in events if event[1] == 'status']
     assert len(status) == 2
     assert 'running' in status[0] and 'percentComplete' in status[0]
     assert 'complete' in status[1]
@@ -301,7 +301,7 @@ def test_status_lines_only_when_status_or_details_change(cluster, clock):
 @pytest.mark.parametrize('rand', [0.0, 0.5, 1.0])
 def test_backoff_grows_to_the_cap_with_bounded_jitter(rand):
     backoff = Backoff(2, 15, rand=lambda: rand)
-    delays = [backoff.next_delay() for _ in range(12)]
+    delays = [backoff.next_delay() for dummy in range(12)]
     assert all(delay <= 15 for delay in delays)
     assert delays[0] == pytest.approx(2 * (1 - _waiter.JITTER * rand))
     assert delays[-1] == pytest.approx(15 * (1 - _waiter.JITTER * rand))
@@ -310,7 +310,7 @@ def test_backoff_grows_to_the_cap_with_bounded_jitter(rand):
 
 def test_backoff_with_equal_bounds_is_fixed_polling():
     backoff = Backoff(2, 2, rand=lambda: 0.0)
-    assert [backoff.next_delay() for _ in range(4)] == [2, 2, 2, 2]
+    assert [backoff.next_delay() for dummy in range(4)] == [2, 2, 2, 2]
 
 
 def test_sleeps_follow_the_backoff_and_never_pass_the_deadline(cluster, clock):
