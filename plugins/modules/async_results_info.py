@@ -19,7 +19,7 @@ description:
     C(GetAsyncResult), whose read of a completed job without C(keepResult) would.
   - Transient faults (HTTP 5xx, dropped connections, C(xDBVersionMismatch)) are retried a few times with backoff.
 author:
-  - solidfire.element contributors
+  - solidfire.element contributors (!UNKNOWN)
 options:
   result_types:
     description:

@@ -25,7 +25,7 @@ description:
   - Fatal errors (a missing source volume, snapshot or account, C(xPermissionDenied), wrong credentials, a wrong
     O(api_version)) fail the task at once with a message naming the ID.
 author:
-  - solidfire.element contributors
+  - solidfire.element contributors (!UNKNOWN)
 options:
   name:
     description:
