@@ -75,7 +75,7 @@ class Simulator:
                 stdout=subprocess.PIPE, stderr=log, text=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            ready = select.select([self.process.stdout], [], [], 0.2)[0]
             if ready:
                 line = self.process.stdout.readline()
                 if line.startswith('ready https://'):
@@ -334,10 +334,10 @@ def render(single, many, goals, machine, args):
         lines.append('| %s | %g | %g | %.3f | %.1f | %.1f | %.2f | %.2f (worst %.2f) |' % (
             row['label'], row['polls'], row['calls'], row['cpu'], row['cpu_per_poll'] * 1000,
             row['net_per_poll'] * 1000, row['overhead'], row['detection'], row['detection_max']))
-    lines += ['', 'Ansible itself spent %.0f ms of CPU per second of a task that only sleeps (a pause task of the '
-              "job's length); net CPU per poll subtracts that. Ratio uri + until / get_async_result: %.1fx per poll, "
-              '%.1fx net per poll.' % (idle_rate * 1000, ratio_of(uri, ours, 'cpu_per_poll'),
-                                      ratio_of(uri, ours, 'net_per_poll'))]
+    note = ('Ansible itself spent %.0f ms of CPU per second of a task that only sleeps (a pause task of the '
+            "job's length); net CPU per poll subtracts that. Ratio uri + until / get_async_result: %.1fx per poll, "
+            '%.1fx net per poll.')
+    lines += ['', note % (idle_rate * 1000, ratio_of(uri, ours, 'cpu_per_poll'), ratio_of(uri, ours, 'net_per_poll'))]
     lines += ['', '### Many handles (poll interval %.1f s; jobs of %.0f s unless already complete)' % (
         args.interval, args.scale_job_seconds), '',
         '| case | poll rounds | ListAsyncResults per round (max) | GetAsyncResult calls | API calls | released once |'
@@ -435,7 +435,7 @@ def main(argv=None):
     goals = targets(single[0], single[1], many, args)
     text = render(single, many, goals, machine, args)
     sys.stdout.write(text)
-    missed = [name for name, _, met in goals if not met]
+    missed = [goal[0] for goal in goals if not goal[2]]
     sys.stdout.write('\ntargets met: %d of %d%s\n' % (len(goals) - len(missed), len(goals),
                                                       ('; missed: ' + '; '.join(missed)) if missed else ''))
     if args.doc:

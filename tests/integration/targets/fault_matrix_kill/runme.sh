@@ -24,7 +24,8 @@ descendants() {
 }
 
 kill_case() {
-    local mode=$1 volume=$2 handle playbook victims tries=0 rc=0
+    local mode=$1 volume=$2 handle playbook tries=0 rc=0
+    local -a victims
     sim_call SimReset >/dev/null
     handle=$(sim_call SimCreateJob "{\"seconds\": null, \"resultType\": \"Clone\", \"result\": {\"cloneID\": 9, \"message\": \"Clone complete.\", \"volumeID\": ${volume}}}" | sim_json 'j["asyncHandle"]')
 
@@ -37,9 +38,10 @@ kill_case() {
         sleep 0.2
     done
     if [ "${mode}" = tree ]; then
-        victims="$(descendants "${playbook}") ${playbook}"
-        kill -STOP ${victims} 2>/dev/null || true
-        kill -KILL ${victims} 2>/dev/null || true
+        mapfile -t victims < <(descendants "${playbook}")
+        victims+=("${playbook}")
+        kill -STOP "${victims[@]}" 2>/dev/null || true
+        kill -KILL "${victims[@]}" 2>/dev/null || true
     else
         kill -KILL "${playbook}"
     fi
