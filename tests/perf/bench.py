@@ -379,6 +379,10 @@ How to read it:
   **released once**: handles read exactly once without keepResult (after their result was held).
 - Both single-handle waits poll at a fixed interval (`poll_interval == max_poll_interval`, `delay` for `until`).
 - Wall-clock figures (overhead, detection, task wall) depend on how busy the machine was: see the load average.
+- A missed target is reported as missed. For the CPU target, compare the plain and the net figures: the gap is
+  Ansible's own cost of a task that is running at all, paid by any wait of the same length, whichever module runs it.
+  `get_async_result` also pays its start-up once per task, so the per-poll ratio grows with the job's length
+  (try `make bench BENCH_ARGS='--job-seconds 60 --repeat 1'`).
 
 """
 
