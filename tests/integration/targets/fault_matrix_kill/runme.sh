@@ -37,8 +37,9 @@ kill_case() {
         [ "${tries}" -lt 150 ] || { echo "${mode}: the first run never polled 3 times" >&2; return 1; }
         sleep 0.2
     done
+    mapfile -t victims < <(descendants "${playbook}")
+    orphans=("${victims[@]}")
     if [ "${mode}" = tree ]; then
-        mapfile -t victims < <(descendants "${playbook}")
         victims+=("${playbook}")
         kill -STOP "${victims[@]}" 2>/dev/null || true
         kill -KILL "${victims[@]}" 2>/dev/null || true
@@ -77,13 +78,15 @@ assert released[0]["id"] == max(c["id"] for c in calls), calls
 print("%s: second run made %d reads and released once, last" % (sys.argv[1], len(calls)))' "${mode}"
 }
 
+orphans=()
 summary=()
 failed=0
 for mode in tree main; do
     if kill_case "${mode}" "$([ "${mode}" = tree ] && echo 901 || echo 902)"; then summary+=("PASS kill ${mode}"); else
         summary+=("FAIL kill ${mode}"); failed=1; fi
-    # nothing of a killed run may outlive its case
-    for pid in $(pgrep -f "wait.yml -e handle=" || true); do kill -KILL "${pid}" 2>/dev/null || true; done
+    # nothing of a killed run may outlive its case: end the processes that were under it (by id)
+    if [ "${#orphans[@]}" -gt 0 ]; then kill -KILL "${orphans[@]}" 2>/dev/null || true; fi
+    orphans=()
 done
 set +x
 printf '%s\n' "kill matrix:" "${summary[@]}"
