@@ -2,7 +2,7 @@
 #
 # A fresh clone needs two commands:
 #   make demo   build + install the collection, start the simulator, run docs/examples/clone_and_wait.yml
-#   make test   sanity + units + simulator-tests + integration (ansible-test on a staged copy, --venv)
+#   make test   lint + sanity + units + simulator-tests + integration (ansible-test on a staged copy, --venv)
 #
 # Variables (override on the command line, e.g. `make test CORE=2.16 PYTHON=python3.11`):
 #   CORE     ansible-core series installed in the tool virtualenv        (2.19)
@@ -14,6 +14,7 @@
 CORE ?= 2.19
 PYTHON ?= python3.11
 VENV ?= .venv/core-$(CORE)
+LINT_VENV ?= .venv/lint
 BUILD ?= .build
 SANITY_ARGS ?=
 UNITS_ARGS ?=
@@ -28,12 +29,12 @@ ANSIBLE_TEST = STAGE_ROOT=$(BUILD)/test-$(CORE) hack/ansible-test.sh $(VENV)
 AT_COMMON = --color no --venv --requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units integration simulator-tests build install stage clean distclean
+.PHONY: help venv demo test sanity units integration simulator-tests lint build install stage clean distclean
 
 help:
 	@echo "make demo             run the clone-and-wait example against the simulator"
 	@echo "make test             sanity + units + simulator-tests + integration"
-	@echo "make sanity|units|integration|simulator-tests   one suite"
+	@echo "make sanity|units|integration|simulator-tests|lint   one suite"
 	@echo "make bench            benchmark get_async_result against uri + until (writes docs/performance.md)"
 	@echo "make build            build the collection tarball into $(BUILD)/"
 	@echo "make clean            remove $(BUILD) and tests/output"
@@ -58,12 +59,16 @@ integration: venv
 	@test -n "$$(find tests/integration/targets -name aliases 2>/dev/null | head -n 1)" || { echo "no integration targets under tests/integration/targets" >&2; exit 1; }
 	$(ANSIBLE_TEST) integration $(AT_COMMON) --python $(PY_VERSION) --continue-on-error $(INTEGRATION_ARGS)
 
+# antsibull-changelog lint, CHANGELOG.rst up to date, ansible-lint production profile (own pinned venv)
+lint:
+	hack/lint.sh $(LINT_VENV) $(PYTHON) $(BUILD)
+
 simulator-tests: venv
 	@test -d tests/simulator/tests || { echo "tests/simulator/tests is missing" >&2; exit 1; }
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 test: venv
-	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) hack/run-suites.sh sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) hack/run-suites.sh lint sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
 
 # A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
 .PHONY: bench

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Lint what users get: hack/lint.sh VENV PYTHON BUILD_DIR
+#   1. antsibull-changelog lint: the fragments and changelogs/changelog.yaml are valid;
+#   2. CHANGELOG.rst is what antsibull-changelog generates from changelogs/changelog.yaml;
+#   3. ansible-lint (profile production, see .ansible-lint) on a staged copy of the collection,
+#      found through ANSIBLE_COLLECTIONS_PATH so that its own modules resolve.
+# The tools live in a virtualenv of their own (pinned below), reused while its stamp matches.
+set -euo pipefail
+venv=${1:?usage: lint.sh VENV PYTHON BUILD_DIR}
+python=${2:?}
+build=${3:?}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+reqs=('ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'ansible-core==2.19.*')
+py=$("$here/find-python.sh" "$python" fallback)
+key="$("$py" -c 'import sys; print(sys.version)' | head -1) | ${reqs[*]}"
+if ! { [ -x "$venv/bin/ansible-lint" ] && [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$key" ]; }; then
+    echo "creating $venv with $py (${reqs[*]})"
+    rm -rf "$venv"
+    "$py" -m venv "$venv"
+    quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
+    quiet "$venv/bin/python" -m pip install --quiet --upgrade pip
+    quiet "$venv/bin/python" -m pip install --quiet "${reqs[@]}"
+    printf '%s\n' "$key" > "$venv/.stamp"
+fi
+venv=$(cd "$venv" && pwd)
+export PATH="$venv/bin:$PATH"
+unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
+rc=0
+
+cd "$top"
+echo "== antsibull-changelog lint"
+antsibull-changelog lint || rc=1
+
+echo "== CHANGELOG.rst is up to date"
+generated=$(mktemp)
+trap 'rm -f "$generated"' EXIT
+if antsibull-changelog generate --output "$generated" && diff -u CHANGELOG.rst "$generated"; then
+    echo "CHANGELOG.rst matches changelogs/changelog.yaml"
+else
+    echo "CHANGELOG.rst is stale: run antsibull-changelog release (--update-existing while the version is unreleased)" >&2
+    rc=1
+fi
+
+echo "== ansible-lint (production profile, .ansible-lint)"
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
+staged=$("$here/stage.sh" "$build/lint")
+# Lint the staged files as plain files: stage.sh's empty git repository would hide them from ansible-lint.
+rm -rf "$staged/.git"
+(cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" ansible-lint --format=pep8 --nocolor) || rc=1
+exit $rc
