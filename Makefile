@@ -2,7 +2,7 @@
 #
 # A fresh clone needs two commands:
 #   make demo   build + install the collection, start the simulator, run docs/examples/clone_and_wait.yml
-#   make test   lint + sanity + units + simulator-tests + integration (ansible-test on a staged copy, --venv)
+#   make test   lint + sanity + units + simulator-tests + integration + dist-check (ansible-test on a staged copy, --venv)
 #
 # Variables (override on the command line, e.g. `make test CORE=2.16 PYTHON=python3.11`):
 #   CORE     ansible-core series installed in the tool virtualenv        (2.19)
@@ -29,7 +29,7 @@ ANSIBLE_TEST = STAGE_ROOT=$(BUILD)/test-$(CORE) hack/ansible-test.sh $(VENV)
 AT_COMMON = --color no --venv --requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units integration simulator-tests lint build install stage clean distclean
+.PHONY: help venv demo test sanity units integration simulator-tests lint dist-check build install stage clean distclean
 
 help:
 	@echo "make demo             run the clone-and-wait example against the simulator"
@@ -37,6 +37,7 @@ help:
 	@echo "make sanity|units|integration|simulator-tests|lint   one suite"
 	@echo "make bench            benchmark get_async_result against uri + until (writes docs/performance.md)"
 	@echo "make build            build the collection tarball into $(BUILD)/"
+	@echo "make dist-check       build, install the tarball, verify it and run the demo from the installed copy"
 	@echo "make clean            remove $(BUILD) and tests/output"
 	@echo "variables: CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)"
 
@@ -68,7 +69,7 @@ simulator-tests: venv
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 test: venv
-	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) hack/run-suites.sh lint sanity units simulator-tests integration -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) hack/run-suites.sh lint sanity units simulator-tests integration dist-check -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
 
 # A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
 .PHONY: bench
@@ -82,6 +83,10 @@ build: venv stage
 
 install: build
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/collections $(VENV)/bin/ansible-galaxy collection install --force -p $(BUILD)/collections $(BUILD)/dist/solidfire-element-*.tar.gz
+
+# build -> install from the tarball -> verify, ansible-doc and the demo playbook from the installed copy
+dist-check: install
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" hack/dist-check.sh $(BUILD)
 
 demo: install
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" hack/demo.sh $(BUILD)
