@@ -9,6 +9,8 @@ module transfer, live progress lines) or runs the module on the target (a jump h
 
 from __future__ import annotations
 
+import os
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
@@ -45,7 +47,8 @@ class ActionModule(ActionBase):
         params = validation.validated_parameters
         self._host_label = (task_vars or {}).get('inventory_hostname', '')
         if self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS:
-            result.update(run_get_async_result(params, self._task.check_mode, on_event=self._progress))
+            result.update(run_get_async_result(params, self._task.check_mode, on_event=self._progress,
+                                               abandoned=self._controller_gone_check()))
         else:
             result.update(self._run_on_target(spec, params, task_vars))
         return remove_values(result, no_log_values)
@@ -54,6 +57,16 @@ class ActionModule(ActionBase):
         """Pass the validated options, so SOLIDFIRE_* variables read on the controller reach the target too."""
         module_args = {name: params[name] for name in spec if params.get(name) is not None}
         return self._execute_module(module_name=self.MODULE_NAME, module_args=module_args, task_vars=task_vars)
+
+    @staticmethod
+    def _controller_gone_check():
+        """True once ansible-playbook has died: this worker was re-parented and its result would go nowhere.
+
+        Workers call setsid(), so a SIGKILL of the controller leaves them running; releasing a handle then
+        would delete a result that nobody received, and the re-run could not resume.
+        """
+        parent = os.getppid()
+        return lambda: os.getppid() != parent
 
     def _progress(self, kind, text):
         del kind  # every kind is one line; the text says what happened

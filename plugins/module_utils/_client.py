@@ -187,7 +187,8 @@ class ElementClient:
         self._password = password
         self.http_timeout = float(http_timeout)
         self._session = session if session is not None else requests.Session()
-        self._session.auth = (username, password)
+        # UTF-8 (RFC 7617): requests would encode text as latin-1 and fail on any other character.
+        self._session.auth = (_utf8(username), _utf8(password))
         # Given on every request: requests lets REQUESTS_CA_BUNDLE in the environment override Session.verify.
         self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         if not validate_certs and session is None:
@@ -273,6 +274,10 @@ class ElementClient:
 
     def _redact(self, text):
         return redact(text, self._password)
+
+
+def _utf8(text):
+    return text.encode('utf-8') if not isinstance(text, bytes) else text
 
 
 def _root_cause(exc):

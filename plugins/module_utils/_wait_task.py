@@ -23,7 +23,7 @@ INSECURE_WARNING = ('validate_certs is false: the cluster certificate is not ver
                     'whoever answers. Prefer ca_path with the cluster CA.')
 
 
-def run_get_async_result(params, check_mode, on_event=None):
+def run_get_async_result(params, check_mode, on_event=None, abandoned=None):
     """Check mode reads each handle once and never releases; otherwise wait (if asked) and release (unless kept)."""
     errors = check_get_async_result_params(params)
     if errors:
@@ -43,6 +43,7 @@ def run_get_async_result(params, check_mode, on_event=None):
         wait=params['wait'] and not check_mode,
         release=not (params['keep_result'] or check_mode),
         on_event=on_event,
+        abandoned=abandoned,
     )
     try:
         report = waiter.run(handles)

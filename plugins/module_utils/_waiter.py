@@ -110,6 +110,10 @@ class _Fatal(Exception):
     """Ends the wait for every handle not yet settled."""
 
 
+class _Abandoned(Exception):
+    """Nobody will receive the outcome: stop, and leave every handle as it is."""
+
+
 class Waiter:
     """Waits on one or many async handles of one cluster.
 
@@ -118,10 +122,12 @@ class Waiter:
     wait: False means a single read of each handle, no sleeping.
     release: read each finished handle once more with keepResult false, after its outcome is held.
     on_event: callback(kind, text) for progress lines: 'status', 'heartbeat', 'retry', 'release'.
+    abandoned: callback() that is True once nobody can receive the outcome (the controller that started this
+      wait was killed); the wait then stops and never releases, so a re-run still finds the result.
     """
 
     def __init__(self, client, timeout, poll_interval, max_poll_interval, wait=True, release=False,
-                 clock=MONOTONIC, sleep=time.sleep, rand=random.random, on_event=None):
+                 clock=MONOTONIC, sleep=time.sleep, rand=random.random, on_event=None, abandoned=None):
         self.client = client
         self.timeout = float(timeout)
         self.wait = wait
@@ -130,6 +136,8 @@ class Waiter:
         self._sleep = sleep
         self._backoff = Backoff(poll_interval, max_poll_interval, rand)
         self._on_event = on_event or (lambda kind, text: None)
+        self._abandoned = abandoned or (lambda: False)
+        self.abandoned = False
         self._start = None
         self._deadline = None
         self._last_line = None
@@ -151,7 +159,9 @@ class Waiter:
             for outcome in outcomes:
                 if not outcome.finished and outcome.state != GONE:
                     outcome.state, outcome.message = FATAL, str(exc)
-        if self.release:
+        except _Abandoned:
+            self.abandoned = True
+        if self.release and not (self.abandoned or self._abandoned()):
             self._release_finished(outcomes)
         return WaitReport(outcomes, self._elapsed(), self.polls, self.transient_errors, self.last_transient,
                           timed_out)
@@ -161,6 +171,8 @@ class Waiter:
         """Poll rounds until nothing is running; return True when the deadline ended the wait."""
         poll_round = self._poll_one if len(outcomes) == 1 else self._poll_many
         while True:
+            if self._abandoned():
+                raise _Abandoned()
             try:
                 poll_round(outcomes)
             except ElementTransientError as exc:
@@ -214,6 +226,7 @@ class Waiter:
             self._contacted = True
             outcome.state = GONE
             outcome.message = str(exc)
+            outcome.response = None  # an earlier 'running' answer no longer describes anything
             self._event('status', 'handle %s: gone (%s)' % (outcome.handle, exc.name))
             return
         self._contacted = True

@@ -84,7 +84,7 @@ def test_call_posts_the_envelope_with_auth_and_returns_result():
     assert url == 'https://10.0.0.5:443/json-rpc/12.3'
     assert body == {'method': 'GetAsyncResult', 'params': {'asyncHandle': 5, 'keepResult': True}, 'id': 2}
     assert timeout == 7 and session.posts[0][2] == 30.0
-    assert session.auth == ('admin', PASSWORD)
+    assert session.auth == (b'admin', PASSWORD.encode('utf-8'))
     assert PASSWORD not in url
 
 
@@ -257,3 +257,9 @@ def test_list_async_results_returns_the_handles():
     client, session = make_client(ok({'asyncHandles': [{'asyncResultID': 3}]}))
     assert client.list_async_results(['Clone']) == [{'asyncResultID': 3}]
     assert session.posts[0][1]['params'] == {'asyncResultTypes': ['Clone']}
+
+
+def test_credentials_are_sent_as_utf8_whatever_the_characters():
+    client, session = make_client(ok({}), password=u'pa\u20acss-\u00fc')
+    client.call('GetAPI')
+    assert session.auth == (b'admin', u'pa\u20acss-\u00fc'.encode('utf-8'))

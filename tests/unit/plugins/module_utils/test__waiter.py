@@ -329,3 +329,44 @@ def test_many_handles_survive_transient_list_failures(cluster, clock):
     assert [o.state for o in report.outcomes] == [COMPLETE, COMPLETE]
     assert report.transient_errors == 2
     assert sorted(call[1] for call in cluster.reads(keep=False)) == [1, 2]
+
+
+def test_an_abandoned_wait_stops_and_never_releases(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 30)
+    gone_at = clock.now + 10
+    waiter = make_waiter(cluster, clock)
+    waiter._abandoned = lambda: clock.now >= gone_at  # pylint: disable=protected-access
+    report = waiter.run([5])
+    assert waiter.abandoned
+    assert cluster.reads(keep=False) == [] and not cluster.jobs[5].purged
+    assert not report.outcomes[0].released
+    assert clock.now < gone_at + 16
+
+
+def test_abandoned_after_the_last_poll_still_never_releases(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    polled = []
+    cluster_read = cluster.get_async_result
+
+    def read(handle, keep_result=True, timeout=None):
+        polled.append(keep_result)
+        return cluster_read(handle, keep_result, timeout)
+
+    cluster.get_async_result = read
+    waiter = make_waiter(cluster, clock, abandoned=lambda: bool(polled))
+    report = waiter.run([5])
+    assert report.outcomes[0].state == COMPLETE
+    assert polled == [True]
+
+
+def test_a_handle_purged_mid_wait_keeps_no_stale_status(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=None, details={'percentComplete': 10})
+    events = []
+
+    def purge_after_first_poll(kind, text):
+        events.append(text)
+        cluster.jobs[5].purged = True
+
+    outcome = Waiter(cluster, timeout=60, poll_interval=1, max_poll_interval=1, clock=clock, sleep=clock.sleep,
+                     on_event=purge_after_first_poll).run([5]).outcomes[0]
+    assert outcome.state == GONE and outcome.response is None
