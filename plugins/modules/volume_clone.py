@@ -146,29 +146,20 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# Connection options come from SOLIDFIRE_* environment variables or, as here, module_defaults for the group.
-- name: Clone a volume, then wait for it
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/solidfire.element.element:
-      hostname: "{{ element_mvip }}"
-      username: "{{ element_user }}"
-      password: "{{ element_password }}"
-      ca_path: /etc/pki/element-ca.pem
-  tasks:
-    - name: Start the clone (a re-run finds the volume by name and changes nothing)
-      solidfire.element.volume_clone:
-        name: db01-test-clone
-        src_volume_name: db01
-        src_account_id: 12
-      register: clone
+# Connection options come from SOLIDFIRE_* environment variables or from module_defaults for the group
+# group/solidfire.element.element (hostname, username, password, ca_path, ...).
+- name: Start the clone (a re-run finds the volume by name and changes nothing)
+  solidfire.element.volume_clone:
+    name: db01-test-clone
+    src_volume_name: db01
+    src_account_id: 12
+  register: clone
 
-    - name: Wait for it (skipped when no clone job is running, for example in check mode)
-      solidfire.element.get_async_result:
-        async_handle: "{{ clone.async_handle }}"
-        wait_timeout: 3600
-      register: clone_job
+- name: Wait for it (skipped when no clone job is running, for example in check mode)
+  solidfire.element.get_async_result:
+    async_handle: "{{ clone.async_handle }}"
+    wait_timeout: 3600
+  register: clone_job
 
 - name: Clone by ID into another account, bigger, read-only, and wait in the same task
   solidfire.element.volume_clone:
