@@ -21,7 +21,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._args import (
     parse_handle,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError, ElementTransientError
-from ansible_collections.solidfire.element.plugins.module_utils._wait_task import INSECURE_WARNING
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Backoff
 
 CLONE_RESULT_TYPE = 'Clone'
@@ -125,21 +125,14 @@ def run_async_results_info(params, client_factory=client_from_params, sleep=time
         handles = wanted_handles(params)
     except ValueError as exc:
         errors.append(str(exc))
-    if errors:
-        return dict(failed=True, changed=False, msg=' '.join(errors))
-    try:
-        client = client_factory(params)
-    except ElementError as exc:
-        return dict(failed=True, changed=False, msg=str(exc))
-    try:
-        entries = list_with_retries(client, params.get('result_types'), sleep=sleep)
-    except ElementError as exc:
-        return dict(failed=True, changed=False, msg='ListAsyncResults failed: %s' % exc)
-    finally:
-        client.close()
-    results = select(entries, params.get('result_types'), handles, params.get('completed'))
-    result = dict(changed=False, async_results=results,
-                  msg='%d of %d async results match the filters.' % (len(results), len(entries)))
-    if not params['validate_certs']:
-        result['warnings'] = [INSECURE_WARNING]
-    return result
+
+    def list_and_select(client):
+        try:
+            entries = list_with_retries(client, params.get('result_types'), sleep=sleep)
+        except ElementError as exc:
+            return dict(failed=True, changed=False, msg='ListAsyncResults failed: %s' % exc)
+        results = select(entries, params.get('result_types'), handles, params.get('completed'))
+        return dict(changed=False, async_results=results,
+                    msg='%d of %d async results match the filters.' % (len(results), len(entries)))
+
+    return run_with_client(params, errors, list_and_select, client_factory)

@@ -35,7 +35,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementTransientError,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
-from ansible_collections.solidfire.element.plugins.module_utils._wait_task import INSECURE_WARNING
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
     COMPLETE,
     MIN_REQUEST_TIMEOUT,
@@ -374,25 +374,17 @@ def _ambiguous_source_message(name, volumes):
 def run_volume_clone(params, check_mode, client_factory=client_from_params, clock=MONOTONIC, sleep=time.sleep,
                      rand=random.random):
     """The whole volume_clone task: a result dict, failures included (never an exception for expected faults)."""
-    errors = check_volume_clone_params(params)
-    if errors:
-        return dict(failed=True, changed=False, msg=' '.join(errors))
-    try:
-        client = client_factory(params)
-    except ElementError as exc:
-        return dict(failed=True, changed=False, msg=str(exc))
-    cloner = VolumeCloner(client, params, check_mode, clock=clock, sleep=sleep, rand=rand)
-    try:
-        result = cloner.run()
-        if params['wait'] and not check_mode and result['async_handle'] is not None:
-            result = cloner.wait(result)
-    except ElementError as exc:
-        result = dict(failed=True, changed=False, msg=str(exc))
-    finally:
-        client.close()
-    warnings = list(cloner.warnings)
-    if not params['validate_certs']:
-        warnings.insert(0, INSECURE_WARNING)
-    if warnings:
-        result['warnings'] = warnings + result.get('warnings', [])
-    return result
+
+    def clone(client):
+        cloner = VolumeCloner(client, params, check_mode, clock=clock, sleep=sleep, rand=rand)
+        try:
+            result = cloner.run()
+            if params['wait'] and not check_mode and result['async_handle'] is not None:
+                result = cloner.wait(result)
+        except ElementError as exc:
+            result = dict(failed=True, changed=False, msg=str(exc))
+        if cloner.warnings:
+            result['warnings'] = list(cloner.warnings) + result.get('warnings', [])
+        return result
+
+    return run_with_client(params, check_volume_clone_params(params), clone, client_factory)

@@ -15,41 +15,30 @@ from ansible_collections.solidfire.element.plugins.module_utils._args import (
     client_from_params,
     requested_handles,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError
 from ansible_collections.solidfire.element.plugins.module_utils._results import skipped_result, task_result
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
-INSECURE_WARNING = ('validate_certs is false: the cluster certificate is not verified, so the password is sent to '
-                    'whoever answers. Prefer ca_path with the cluster CA.')
 
-
-def run_get_async_result(params, check_mode, on_event=None, abandoned=None):
+def run_get_async_result(params, check_mode, on_event=None, abandoned=None, client_factory=client_from_params):
     """Check mode reads each handle once and never releases; otherwise wait (if asked) and release (unless kept)."""
     errors = check_get_async_result_params(params)
-    if errors:
-        return dict(failed=True, changed=False, msg=' '.join(errors))
-    handles, many = requested_handles(params)
-    if not handles:
-        return skipped_result()
-    try:
-        client = client_from_params(params)
-    except ElementError as exc:
-        return dict(failed=True, changed=False, msg=str(exc))
-    waiter = Waiter(
-        client,
-        timeout=params['wait_timeout'],
-        poll_interval=params['poll_interval'],
-        max_poll_interval=params['max_poll_interval'],
-        wait=params['wait'] and not check_mode,
-        release=not (params['keep_result'] or check_mode),
-        on_event=on_event,
-        abandoned=abandoned,
-    )
-    try:
-        report = waiter.run(handles)
-    finally:
-        client.close()
-    result = task_result(report, many, params, check_mode)
-    if not params['validate_certs']:
-        result['warnings'] = [INSECURE_WARNING] + result.get('warnings', [])
-    return result
+    if not errors:
+        handles, many = requested_handles(params)
+        if not handles:
+            return skipped_result()
+
+    def wait(client):
+        waiter = Waiter(
+            client,
+            timeout=params['wait_timeout'],
+            poll_interval=params['poll_interval'],
+            max_poll_interval=params['max_poll_interval'],
+            wait=params['wait'] and not check_mode,
+            release=not (params['keep_result'] or check_mode),
+            on_event=on_event,
+            abandoned=abandoned,
+        )
+        return task_result(waiter.run(handles), many, params, check_mode)
+
+    return run_with_client(params, errors, wait, client_factory)

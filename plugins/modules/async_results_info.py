@@ -144,25 +144,18 @@ msg:
   sample: 1 of 3 async results match the filters.
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.solidfire.element.plugins.module_utils._async_results import (
     async_results_info_spec,
     run_async_results_info,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
 
 
 def main():
     module = AnsibleModule(argument_spec=async_results_info_spec(), supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-    result = run_async_results_info(module.params)
-    for warning in result.pop('warnings', []):
-        module.warn(warning)
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_as_module(module, lambda params, check_mode: run_async_results_info(params))
 
 
 if __name__ == '__main__':

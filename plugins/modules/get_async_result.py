@@ -302,13 +302,13 @@ ansible_facts:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.solidfire.element.plugins.module_utils._args import (
     GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
     get_async_result_spec,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
 from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result
 
 
@@ -318,14 +318,7 @@ def main():
         mutually_exclusive=GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-    result = run_get_async_result(module.params, module.check_mode)
-    for warning in result.pop('warnings', []):
-        module.warn(warning)
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_as_module(module, run_get_async_result)
 
 
 if __name__ == '__main__':

@@ -297,9 +297,9 @@ msg:
   sample: "Started cloning source volume 42 into 'db01-test-clone' (volume 47, async handle 389)."
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
 from ansible_collections.solidfire.element.plugins.module_utils._volumes import (
     VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
     VOLUME_CLONE_REQUIRED_ONE_OF,
@@ -315,14 +315,7 @@ def main():
         required_one_of=VOLUME_CLONE_REQUIRED_ONE_OF,
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-    result = run_volume_clone(module.params, module.check_mode)
-    for warning in result.pop('warnings', []):
-        module.warn(warning)
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_as_module(module, run_volume_clone)
 
 
 if __name__ == '__main__':
