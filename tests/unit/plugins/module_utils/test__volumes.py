@@ -27,20 +27,6 @@ LATENCY = 0.05
 HANDLE_KEYS = set(handle_fields(Outcome(1)))
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 500.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 class LostAnswer(object):
     """A fault that lets the cluster apply the request and then loses its answer."""
 
@@ -154,11 +140,6 @@ class FakeCluster:
 
     def sent(self, method):
         return [call for call in self.calls if call[0] == method]
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

@@ -27,20 +27,6 @@ from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
 LATENCY = 0.05
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 class FakeJob:
     def __init__(self, finish_at=None, error=None, details=None):
         self.finish_at = finish_at  # absolute fake time; None = never
@@ -101,11 +87,6 @@ class FakeCluster:
 
     def reads(self, keep=True):
         return [call for call in self.calls if call[0] == 'GetAsyncResult' and call[2] is keep]
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture
