@@ -29,7 +29,7 @@ bad=$(grep -E '(^|/)(\.git|\.build|\.venv[^/]*|__pycache__|\.pytest_cache|output
     <<<"$listing" || true)
 if [ -n "$bad" ]; then
     echo "dist-check: the tarball holds files users must not get:" >&2
-    sed 's/^/  /' <<<"$bad" >&2
+    awk '{ print "  " $0 }' <<<"$bad" >&2
     rc=1
 fi
 
