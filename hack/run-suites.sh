@@ -2,6 +2,8 @@
 # hack/run-suites.sh SUITE... -- MAKE [ARGS...]
 # Runs `MAKE ARGS SUITE` for each suite (continuing after a failure), then prints a
 # summary with exit codes and durations. Exits non-zero if any suite failed.
+# A suite given as SUITE@CORE@PYTHON (e.g. units@2.16@python3.11) runs on that ansible-core
+# series: `MAKE ARGS CORE=CORE PYTHON=PYTHON VENV=.venv/core-CORE SUITE`.
 # Each suite gets at most SUITE_TIMEOUT seconds (default 1200): on expiry its whole process
 # group gets SIGTERM, then SIGKILL 30 s later, so a hung test cannot eat CI's time budget.
 set -uo pipefail
@@ -13,14 +15,20 @@ shift || true
 
 summary=()
 failed=0
-for suite in "${suites[@]}"; do
+for entry in "${suites[@]}"; do
+    suite=${entry%%@*}
+    series=()
+    if [ "$suite" != "$entry" ]; then
+        rest=${entry#*@}
+        series=("CORE=${rest%%@*}" "PYTHON=${rest#*@}" "VENV=.venv/core-${rest%%@*}")
+    fi
     echo
-    echo "===== $suite ====="
+    echo "===== $entry ====="
     start=$(date +%s)
     if command -v timeout >/dev/null 2>&1; then
         # timeout puts itself and the suite in a process group of their own (pgid = its pid):
         # after the suite ends, anything it left behind in that group is killed too.
-        timeout --kill-after=30 "$suite_timeout" "$@" "$suite" &
+        timeout --kill-after=30 "$suite_timeout" "$@" "${series[@]}" "$suite" &
         group=$!
         trap 'kill -TERM -- -$group 2>/dev/null; exit 130' INT TERM
         wait $group
@@ -28,17 +36,17 @@ for suite in "${suites[@]}"; do
         trap - INT TERM
         kill -KILL -- "-$group" 2>/dev/null || true
     else
-        "$@" "$suite"
+        "$@" "${series[@]}" "$suite"
         rc=$?
     fi
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-        echo "run-suites: $suite did not finish within ${suite_timeout}s and was stopped" >&2
+        echo "run-suites: $entry did not finish within ${suite_timeout}s and was stopped" >&2
     fi
     secs=$(( $(date +%s) - start ))
     if [ $rc -eq 0 ]; then status=PASS
     elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then status="TIMEOUT"; failed=1
     else status="FAIL (rc=$rc)"; failed=1; fi
-    summary+=("$(printf '%-16s %-12s %5ss' "$suite" "$status" "$secs")")
+    summary+=("$(printf '%-28s %-12s %5ss' "$entry" "$status" "$secs")")
 done
 
 echo
