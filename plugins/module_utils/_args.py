@@ -14,9 +14,10 @@ import os
 import re
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six import integer_types, string_types
 
 from ansible_collections.solidfire.element.plugins.module_utils._client import (
+    INTEGER_TYPES,
+    STRING_TYPES,
     ElementClient,
     ElementInputError,
     split_hostname,
@@ -70,11 +71,11 @@ def parse_handle(value, option):
     Digit strings are accepted (extra vars from the command line are strings); booleans, floats, negative
     numbers, zero and numbers beyond the API's 64-bit range are not.
     """
-    if value is None or (isinstance(value, string_types) and value.strip() in ('', 'None', 'null')):
+    if value is None or (isinstance(value, STRING_TYPES) and value.strip() in ('', 'None', 'null')):
         return None
-    if isinstance(value, bool) or not isinstance(value, integer_types + string_types):
+    if isinstance(value, bool) or not isinstance(value, INTEGER_TYPES + STRING_TYPES):
         raise ValueError('%s must be a positive integer async handle, got %s %r.' % (option, _kind(value), value))
-    if isinstance(value, string_types):
+    if isinstance(value, STRING_TYPES):
         if not re.match(r'^[0-9]+\Z', value):
             raise ValueError('%s must be a positive integer async handle, got the string %r.' % (option, value))
         value = int(value)

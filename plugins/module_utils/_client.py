@@ -14,8 +14,6 @@ __metaclass__ = type
 import re
 import socket
 
-from ansible.module_utils.six import string_types
-
 try:
     import requests
     HAS_REQUESTS = True
@@ -24,6 +22,10 @@ except ImportError as exc:  # pragma: no cover - depends on the target's Python
     requests = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
+
+# The text and integer types of the running Python: Python 2.7 targets also have unicode and long.
+STRING_TYPES = (str, type(b''.decode('ascii')))
+INTEGER_TYPES = (int, type(2 ** 64))
 
 # API errors that mean "that async handle no longer exists": consumed by a read without keepResult, or expired.
 GONE_NAMES = frozenset(('xDBNoSuchPath', 'xAsyncHandleDoesNotExist'))
@@ -120,7 +122,7 @@ def split_hostname(hostname):
 
     Rejects anything that could change the request line: schemes, paths, queries, credentials, white space.
     """
-    if not isinstance(hostname, string_types) or not hostname:
+    if not isinstance(hostname, STRING_TYPES) or not hostname:
         raise ElementInputError('hostname must be a non-empty string: the cluster MVIP or its DNS name.')
     problems = [('://', 'a scheme'), ('/', 'a path'), ('?', 'a query'), ('#', 'a fragment'), ('@', 'credentials')]
     for needle, what in problems:
@@ -285,7 +287,7 @@ def _root_cause(exc):
     reason = exc
     for _depth in range(5):
         inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
-        if inner is None or inner is reason or isinstance(inner, string_types):
+        if inner is None or inner is reason or isinstance(inner, STRING_TYPES):
             break
         reason = inner
     return str(reason)
