@@ -8,7 +8,7 @@
 #   CORE     ansible-core series installed in the tool virtualenv        (2.19)
 #   PYTHON   interpreter for that virtualenv and ansible-test's controller (python3.11)
 #   VENV     tool virtualenv path                                        (.venv/core-$(CORE))
-#   SUITE_TIMEOUT  seconds each suite of `make test` may take              (1200)
+#   SUITE_TIMEOUT  seconds each suite of `make test` may take              (1800)
 # ansible-core 2.20+ needs PYTHON=python3.12 or newer.
 
 CORE ?= 2.19
@@ -20,7 +20,7 @@ SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 # per-suite limit for `make test`, in seconds
-SUITE_TIMEOUT ?= 1200
+SUITE_TIMEOUT ?= 1800
 # The rest of the ansible-core matrix `make test` runs after the suites of CORE, as SUITE@CORE@PYTHON:
 # 2.21 (current) on Python 3.13 with integration, 2.16 (AAP 2.5) on Python 3.11 without.
 # `make test MATRIX=` runs CORE only.

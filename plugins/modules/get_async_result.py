@@ -98,6 +98,10 @@ seealso:
   - name: Element API reference for GetAsyncResult
     description: The API method this module wraps.
     link: https://docs.netapp.com/us-en/element-software/api/reference_element_api_getasyncresult.html
+  - module: solidfire.element.volume_clone
+    description: Starts a clone and returns the async handle to wait on.
+  - module: solidfire.element.async_results_info
+    description: Finds jobs whose handle was lost, without consuming their results.
   - module: ansible.builtin.uri
     description: How the same wait is usually hand-built, one task run per poll.
 '''
@@ -105,16 +109,14 @@ seealso:
 EXAMPLES = r'''
 # Credentials can come from the environment (SOLIDFIRE_HOSTNAME, SOLIDFIRE_USERNAME, SOLIDFIRE_PASSWORD,
 # SOLIDFIRE_CA_PATH, ...) or, as here, from module_defaults for the whole action group.
-- name: Clone a volume and wait for the clone, in one play
-  hosts: localhost
-  gather_facts: false
+- name: Clone a volume with the plain uri module and wait for the clone
   module_defaults:
     group/solidfire.element.element:
       hostname: "{{ element_mvip }}"
       username: "{{ element_user }}"
       password: "{{ element_password }}"
       ca_path: /etc/pki/element-ca.pem
-  tasks:
+  block:
     - name: Start CloneVolume with the plain uri module
       ansible.builtin.uri:
         url: "https://{{ element_mvip }}/json-rpc/12.3"
@@ -139,6 +141,10 @@ EXAMPLES = r'''
     - name: Show the new volume
       ansible.builtin.debug:
         msg: "Volume {{ clone_job.result.volumeID }} ready at {{ clone_job.last_update_time }}"
+
+- name: Chain after solidfire.element.volume_clone (skipped when the clone already existed)
+  solidfire.element.get_async_result:
+    async_handle: "{{ clone.async_handle }}"
 
 - name: Wait for several clones in one task (one ListAsyncResults per poll round)
   solidfire.element.get_async_result:

@@ -4,7 +4,7 @@
 # same handle. The simulator's call log proves that each name was cloned exactly once.
 set -eux
 source ../setup_simulator/simulator.sh
-sim_start --job-seconds 3
+sim_start --job-seconds 8
 
 account=$(sim_call AddAccount '{"username": "chain-account"}' | sim_json 'j["accountID"]')
 sim_call CreateVolume "{\"name\": \"chain-src\", \"accountID\": ${account}, \"totalSize\": 1073741824}" >/dev/null
