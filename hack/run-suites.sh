@@ -4,10 +4,10 @@
 # summary with exit codes and durations. Exits non-zero if any suite failed.
 # A suite given as SUITE@CORE@PYTHON (e.g. units@2.16@python3.11) runs on that ansible-core
 # series: `MAKE ARGS CORE=CORE PYTHON=PYTHON VENV=.venv/core-CORE SUITE`.
-# Each suite gets at most SUITE_TIMEOUT seconds (default 1200): on expiry its whole process
+# Each suite gets at most SUITE_TIMEOUT seconds (default 1800): on expiry its whole process
 # group gets SIGTERM, then SIGKILL 30 s later, so a hung test cannot eat CI's time budget.
 set -uo pipefail
-suite_timeout=${SUITE_TIMEOUT:-1200}
+suite_timeout=${SUITE_TIMEOUT:-1800}
 suites=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do suites+=("$1"); shift; done
 shift || true
