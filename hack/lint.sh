@@ -12,18 +12,7 @@ build=${3:?}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 
-reqs=('ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'ansible-core==2.19.*')
-py=$("$here/find-python.sh" "$python" fallback)
-key="$("$py" -c 'import sys; print(sys.version)' | head -1) | ${reqs[*]}"
-if ! { [ -x "$venv/bin/ansible-lint" ] && [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$key" ]; }; then
-    echo "creating $venv with $py (${reqs[*]})"
-    rm -rf "$venv"
-    "$py" -m venv "$venv"
-    quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
-    quiet "$venv/bin/python" -m pip install --quiet --upgrade pip
-    quiet "$venv/bin/python" -m pip install --quiet "${reqs[@]}"
-    printf '%s\n' "$key" > "$venv/.stamp"
-fi
+"$here/venv.sh" "$venv" "$python" 'ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'ansible-core==2.19.*'
 venv=$(cd "$venv" && pwd)
 export PATH="$venv/bin:$PATH"
 unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
