@@ -6,15 +6,28 @@
 # series: `MAKE ARGS CORE=CORE PYTHON=PYTHON VENV=.venv/core-CORE SUITE`.
 # Each suite gets at most SUITE_TIMEOUT seconds (default 1800): on expiry its whole process
 # group gets SIGTERM, then SIGKILL 30 s later, so a hung test cannot eat CI's time budget.
+# Each suite's output is also kept in SUITE_LOG_DIR (default .build/suite-logs); after the
+# summary, the error lines of every failed suite are repeated, because a CI log is often read
+# from its end and the failure is otherwise buried thousands of lines up.
 set -uo pipefail
 suite_timeout=${SUITE_TIMEOUT:-1800}
+log_dir=${SUITE_LOG_DIR:-.build/suite-logs}
 suites=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do suites+=("$1"); shift; done
 shift || true
 [ $# -gt 0 ] || { echo "usage: run-suites.sh SUITE... -- MAKE [ARGS...]" >&2; exit 2; }
+mkdir -p "$log_dir"
+
+# What a failed suite's log is searched for: ansible-test's FATAL/ERROR lines (with the
+# failed integration targets listed after them), failed Ansible tasks and recaps, pytest failures.
+failure_lines() {
+    grep -a -n -E -A 12 '^FATAL: The [0-9]+ integration test' "$1" | grep -a -v -E '^[0-9]+-FATAL: Command' || true
+    grep -a -n -E '^(ERROR|FATAL):|^fatal: \[|FAILED!|failed=[1-9]|unreachable=[1-9]|^FAILED |^E   |did not finish within' "$1" \
+        | grep -a -v -E 'FATAL: The [0-9]+ integration test' | tail -n 40 || true
+}
 
 summary=()
-failed=0
+failed_entries=()
 for entry in "${suites[@]}"; do
     suite=${entry%%@*}
     series=()
@@ -22,13 +35,14 @@ for entry in "${suites[@]}"; do
         rest=${entry#*@}
         series=("CORE=${rest%%@*}" "PYTHON=${rest#*@}" "VENV=.venv/core-${rest%%@*}")
     fi
+    log="$log_dir/$entry.log"
     echo
     echo "===== $entry ====="
     start=$(date +%s)
     if command -v timeout >/dev/null 2>&1; then
         # timeout puts itself and the suite in a process group of their own (pgid = its pid):
         # after the suite ends, anything it left behind in that group is killed too.
-        timeout --kill-after=30 "$suite_timeout" "$@" "${series[@]}" "$suite" &
+        timeout --kill-after=30 "$suite_timeout" "$@" "${series[@]}" "$suite" > >(tee "$log") 2>&1 &
         group=$!
         trap 'kill -TERM -- -$group 2>/dev/null; exit 130' INT TERM
         wait $group
@@ -36,23 +50,30 @@ for entry in "${suites[@]}"; do
         trap - INT TERM
         kill -KILL -- "-$group" 2>/dev/null || true
     else
-        "$@" "${series[@]}" "$suite"
+        "$@" "${series[@]}" "$suite" > >(tee "$log") 2>&1
         rc=$?
     fi
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-        echo "run-suites: $entry did not finish within ${suite_timeout}s and was stopped" >&2
+        echo "run-suites: $entry did not finish within ${suite_timeout}s and was stopped" | tee -a "$log" >&2
     fi
     secs=$(( $(date +%s) - start ))
     if [ $rc -eq 0 ]; then status=PASS
-    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then status="TIMEOUT"; failed=1
-    else status="FAIL (rc=$rc)"; failed=1; fi
-    summary+=("$(printf '%-28s %-12s %5ss' "$entry" "$status" "$secs")")
+    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then status="TIMEOUT"; failed_entries+=("$entry")
+    else status="FAIL (rc=$rc)"; failed_entries+=("$entry"); fi
+    summary+=("$(printf '%-36s %-12s %5ss' "$entry" "$status" "$secs")")
 done
+# let the last tee finish writing before the summary
+sleep 1
 
+for entry in "${failed_entries[@]}"; do
+    echo
+    echo "===== what failed in $entry (full output: $log_dir/$entry.log) ====="
+    failure_lines "$log_dir/$entry.log"
+done
 echo
 echo "===== summary ====="
 printf '%s\n' "${summary[@]}"
-if [ $failed -ne 0 ]; then
+if [ ${#failed_entries[@]} -ne 0 ]; then
     echo "RESULT: FAILED"
     exit 1
 fi
