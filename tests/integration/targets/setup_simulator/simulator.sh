@@ -95,6 +95,8 @@ sim_start() {
     done
     SIM_INVENTORY="${SIM_DIR}/inventory"
     export SIM_DIR SIM_PID SIM_URL SIM_CA SIM_USERNAME SIM_PASSWORD SIM_INVENTORY
+    # sim_call.yml's lookup (the same control calls, made on the controller)
+    export ANSIBLE_LOOKUP_PLUGINS="${SIM_SETUP_DIR}/lookup_plugins"
     export SOLIDFIRE_HOSTNAME="${SIM_URL#https://}"
     export SOLIDFIRE_USERNAME="${SIM_USERNAME}"
     export SOLIDFIRE_PASSWORD="${SIM_PASSWORD}"

@@ -1,0 +1,35 @@
+# Test helper of the integration targets, not part of the collection (simulator.sh puts this directory on
+# ANSIBLE_LOOKUP_PLUGINS). One call to the simulator made on the controller: a `uri` task per control call
+# costs a module run, 1-2 s each, and the targets make hundreds of them.
+#   query('sim_call', 'SimCallLog', params={'clear': true}) | first   -> the method's result
+# Fails the task on an API error or any HTTP failure.
+from __future__ import annotations
+
+import json
+import os
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.urls import open_url
+from ansible.plugins.lookup import LookupBase
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        if len(terms) != 1:
+            raise AnsibleError("sim_call takes exactly one method name, got %r" % (terms,))
+        method = terms[0]
+        params = kwargs.get("params") or {}
+        try:
+            url, username, password, ca = (os.environ[name] for name in ("SIM_URL", "SIM_USERNAME", "SIM_PASSWORD", "SIM_CA"))
+        except KeyError as missing:
+            raise AnsibleError("sim_call needs %s in the environment: start the simulator with sim_start" % missing)
+        body = json.dumps({"method": method, "params": params, "id": 1})
+        try:
+            response = open_url(url + "/json-rpc/12.3", data=body, method="POST", headers={"Content-Type": "application/json"},
+                                url_username=username, url_password=password, force_basic_auth=True, ca_path=ca,
+                                timeout=60)
+            reply = json.loads(response.read())
+        except Exception as exc:  # any transport or decoding failure fails the task, named
+            raise AnsibleError("simulator call %s failed: %s" % (method, exc))
+        if "error" in reply:
+            raise AnsibleError("simulator call %s answered an error: %s" % (method, json.dumps(reply["error"])))
+        return [reply["result"]]
