@@ -7,13 +7,13 @@
 set -eux
 source ../setup_simulator/simulator.sh
 password='Awx-Runner-Secr3t-7f2c'
-sim_start --job-seconds 4 --password "${password}"
+sim_start --job-seconds 8 --password "${password}"
 
 here=$(pwd)
 python=${SIM_PYTHON}
 "${python}" -c 'import ansible_runner' || { echo "ansible-runner is missing: tests/integration/requirements.txt" >&2; exit 1; }
 
-# An account and a source volume; wait.yml clones it (clone jobs run 4 s).
+# An account and a source volume; wait.yml clones it (clone jobs run 8 s).
 account=$(sim_call AddAccount '{"username": "awx-runner"}' | sim_json 'j["accountID"]')
 volume=$(sim_call CreateVolume "{\"name\": \"awx-src\", \"accountID\": ${account}, \"totalSize\": 1073741824}" \
     | sim_json 'j["volumeID"]')
