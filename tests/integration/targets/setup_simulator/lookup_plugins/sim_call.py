@@ -12,6 +12,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.urls import open_url
 from ansible.plugins.lookup import LookupBase
 
+
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if len(terms) != 1:
