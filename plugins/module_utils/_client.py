@@ -11,6 +11,7 @@ It never loops or sleeps: retrying belongs to the caller that owns the deadline 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import re
 import socket
 
@@ -151,11 +152,27 @@ def split_hostname(hostname):
     return host, port
 
 
+def secret_forms(secret):
+    """The password as an echoing cluster or proxy may send it back: as is, JSON-escaped, and as its UTF-8
+    bytes read as Latin-1 (how a body without a charset decodes). Longest first, so no form is half replaced."""
+    forms = set([secret])
+    for make in (lambda s: json.dumps(s)[1:-1],
+                 lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+                 lambda s: s.encode('utf-8').decode('latin-1')):
+        try:
+            forms.add(make(secret))
+        except (UnicodeError, TypeError, ValueError, AttributeError):  # pragma: no cover - Python 2 byte strings
+            pass
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
 def redact(text, secret):
-    """Replace every occurrence of secret in text; used on every message that leaves this module."""
-    text = str(text)
+    """Replace every form of secret in text; used on every message that leaves this module."""
+    if not isinstance(text, STRING_TYPES):
+        text = str(text)
     if secret:
-        text = text.replace(secret, REDACTED)
+        for form in secret_forms(secret):
+            text = text.replace(form, REDACTED)
     return text
 
 
@@ -269,10 +286,13 @@ class ElementClient:
         return result
 
     def _excerpt(self, response):
-        text = re.sub(r'\s+', ' ', response.text or '').strip()
+        # Read as UTF-8 whatever the headers say (Element speaks UTF-8); redact before cutting, so a password
+        # that straddles the cut cannot leave a prefix behind.
+        text = (response.content or b'').decode('utf-8', 'replace')
+        text = self._redact(re.sub(r'\s+', ' ', text).strip())
         if len(text) > MAX_BODY_EXCERPT:
             text = text[:MAX_BODY_EXCERPT] + '...'
-        return self._redact(text or '(empty body)')
+        return text or '(empty body)'
 
     def _redact(self, text):
         return redact(text, self._password)

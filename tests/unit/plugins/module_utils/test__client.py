@@ -34,6 +34,7 @@ class FakeResponse:
     def __init__(self, status_code=200, body=None, text=None):
         self.status_code = status_code
         self.text = text if text is not None else json.dumps(body)
+        self.content = self.text.encode('utf-8')
 
     def json(self):
         return json.loads(self.text)
@@ -251,6 +252,36 @@ def test_password_is_redacted_from_every_message():
             client.call('GetAsyncResult')
         assert PASSWORD not in str(raised.value)
         assert '********' in str(raised.value)
+
+
+EURO_PASSWORD = u'Eur0-\u20ac-Token-41d7'
+
+
+@pytest.mark.parametrize('body', [
+    # UTF-8 bytes in a body without a charset: requests' .text would read them as Latin-1
+    (u'<html>Bad gateway for admin:%s</html>' % EURO_PASSWORD).encode('utf-8'),
+    # the password JSON-escaped inside a body that is not JSON-RPC
+    (u'{"echo": %s}' % json.dumps(EURO_PASSWORD)).encode('ascii'),
+    # the Latin-1 reading of its UTF-8 bytes, sent back as UTF-8 by a proxy that got it wrong
+    EURO_PASSWORD.encode('utf-8').decode('latin-1').encode('utf-8'),
+])
+def test_echoed_non_ascii_password_is_redacted_in_any_encoding(body):
+    response = FakeResponse(502, text='unused')
+    response.content = body
+    response.text = body.decode('latin-1')
+    client, _session = make_client(response, password=EURO_PASSWORD)
+    with pytest.raises(ElementError) as raised:
+        client.call('GetAsyncResult')
+    assert 'Eur0-' not in str(raised.value)
+    assert '********' in str(raised.value)
+
+
+def test_password_across_the_excerpt_cut_leaves_no_prefix():
+    client, _session = make_client(FakeResponse(500, text='x' * 195 + ' ' + PASSWORD + ' tail'))
+    with pytest.raises(ElementError) as raised:
+        client.call('GetAsyncResult')
+    assert PASSWORD[:4] not in str(raised.value)
+    assert str(raised.value).endswith('*...')
 
 
 def test_list_async_results_returns_the_handles():
