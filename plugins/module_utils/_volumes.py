@@ -124,9 +124,11 @@ class VolumeCloner:
 
     client: an ElementClient (call, list_async_results, get_async_result, http_timeout).
     params: argspec-validated options; check_mode: never send CloneVolume.
+    on_event, abandoned: as for Waiter (progress lines; stop without releasing once nobody gets the result).
     """
 
-    def __init__(self, client, params, check_mode, clock=MONOTONIC, sleep=time.sleep, rand=random.random):
+    def __init__(self, client, params, check_mode, clock=MONOTONIC, sleep=time.sleep, rand=random.random,
+                 on_event=None, abandoned=None):
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -139,6 +141,8 @@ class VolumeCloner:
         self.transient_errors = 0
         self.last_error = None
         self.warnings = []
+        self._on_event = on_event or (lambda kind, text: None)
+        self._abandoned = abandoned
 
     # ----------------------------------------------------------------------------------------------- public
     def run(self):
@@ -157,6 +161,7 @@ class VolumeCloner:
 
     def wait(self, fields):
         """Wait on fields['async_handle'] with the same Waiter and result builder as get_async_result."""
+        self._on_event('status', fields['msg'])
         waiter = Waiter(
             self.client,
             timeout=max(0.0, self._remaining()),
@@ -167,6 +172,8 @@ class VolumeCloner:
             clock=self._clock,
             sleep=self._sleep,
             rand=self._rand,
+            on_event=self._on_event,
+            abandoned=self._abandoned,
         )
         report = waiter.run([fields['async_handle']])
         waited = task_result(report, False, self.params, False)
@@ -346,6 +353,7 @@ class VolumeCloner:
     def _note_transient(self, exc):
         self.transient_errors += 1
         self.last_error = exc
+        self._on_event('retry', 'transient error, will retry: %s' % (exc,))
 
     def _pause(self, context):
         """Back off before the next attempt, or give up when the deadline has passed."""
@@ -372,11 +380,12 @@ def _ambiguous_source_message(name, volumes):
 
 
 def run_volume_clone(params, check_mode, client_factory=client_from_params, clock=MONOTONIC, sleep=time.sleep,
-                     rand=random.random):
+                     rand=random.random, on_event=None, abandoned=None):
     """The whole volume_clone task: a result dict, failures included (never an exception for expected faults)."""
 
     def clone(client):
-        cloner = VolumeCloner(client, params, check_mode, clock=clock, sleep=sleep, rand=rand)
+        cloner = VolumeCloner(client, params, check_mode, clock=clock, sleep=sleep, rand=rand, on_event=on_event,
+                              abandoned=abandoned)
         try:
             result = cloner.run()
             if params['wait'] and not check_mode and result['async_handle'] is not None:

@@ -24,6 +24,10 @@ description:
     whose answer was lost did start the clone) is adopted with RV(changed=true).
   - Fatal errors (a missing source volume, snapshot or account, C(xPermissionDenied), wrong credentials, a wrong
     O(api_version)) fail the task at once with a message naming the ID.
+  - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
+    C(delegate_to: localhost)), printing a progress line for each retry and, with O(wait=true), the same progress
+    lines as M(solidfire.element.get_async_result). On other connections, or with C(async), the module runs on
+    the target."
 author:
   - solidfire.element contributors (!UNKNOWN)
 options:
@@ -115,10 +119,11 @@ notes:
   - Clones do not inherit the source's volume access group membership (an Element rule).
 attributes:
   action:
-    support: none
+    support: full
   async:
-    support: none
-    details: With O(wait=true) the wait is built in; Ansible's C(async) would only add a second poller.
+    support: full
+    details: With O(wait=true) the wait is built in, so C(async) is rarely needed; with it the module runs on the
+      target in the background, without progress lines.
   bypass_host_loop:
     support: none
   check_mode:

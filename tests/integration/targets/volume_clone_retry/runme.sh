@@ -8,3 +8,5 @@ sim_start --job-seconds 2
 account=$(sim_call AddAccount '{"username": "retry-account"}' | sim_json 'j["accountID"]')
 sim_call CreateVolume "{\"name\": \"retry-src\", \"accountID\": ${account}, \"totalSize\": 1073741824}" >/dev/null
 sim_playbook retry.yml "$@"
+# Each retry was reported as it happened (the clone task runs in-process on the local connection).
+sim_assert_grep '^\[localhost\] transient error, will retry: xMaxClonesPerVolumeExceeded' "${SIM_LOG}"

@@ -430,6 +430,32 @@ def test_wait_on_an_existing_running_clone_is_changed_only_by_the_release(cluste
     assert kept['changed'] is False and 'status' not in kept
 
 
+def test_wait_reports_the_start_retries_and_the_wait_as_progress_lines(cluster, clock):
+    source = cluster.add_volume('gold', 1)
+    cluster.faults['CloneVolume'] = [ElementTransientError('xMaxClonesPerVolumeExceeded: busy',
+                                                           name='xMaxClonesPerVolumeExceeded')]
+    cluster.clone_seconds = 10
+    events = []
+    result = run_volume_clone(params(src_volume_id=source, wait=True), False, client_factory=lambda p: cluster,
+                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
+                              on_event=lambda kind, text: events.append((kind, text)))
+    assert result['status'] == 'complete'
+    kinds = [kind for kind, _text in events]
+    assert kinds[0] == 'retry' and 'xMaxClonesPerVolumeExceeded' in events[0][1]
+    assert ('status', result['msg'].split(' async handle %d completed' % result['async_handle'])[0]) in events
+    assert any(kind == 'status' and 'handle %d: running' % result['async_handle'] in text for kind, text in events)
+    assert kinds[-1] == 'release'
+
+
+def test_an_abandoned_wait_never_releases_the_clone_job(cluster, clock):
+    cluster.clone_seconds = 10
+    source = cluster.add_volume('gold', 1)
+    result = run_volume_clone(params(src_volume_id=source, wait=True), False, client_factory=lambda p: cluster,
+                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5, abandoned=lambda: clock.now > 5)
+    assert result['released'] is False
+    assert all(call[1]['keepResult'] for call in cluster.sent('GetAsyncResult'))
+
+
 def test_wait_timeout_covers_the_whole_task_and_fails_with_clone_fields(cluster, clock):
     cluster.clone_seconds = 1000
     source = cluster.add_volume('gold', 1)

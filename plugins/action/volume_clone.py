@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller side of solidfire.element.volume_clone (see plugin_utils/_element_action.py).
+
+With wait: true a clone can take many minutes; in-process, its wait prints the same progress lines as
+get_async_result instead of going silent.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.solidfire.element.plugins.module_utils._volumes import (
+    VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
+    VOLUME_CLONE_REQUIRED_ONE_OF,
+    run_volume_clone,
+    volume_clone_spec,
+)
+from ansible_collections.solidfire.element.plugins.plugin_utils._element_action import ElementActionBase
+
+
+class ActionModule(ElementActionBase):
+    """Clones (and waits) in-process on a local connection, else runs the module on the target."""
+
+    MODULE_NAME = 'solidfire.element.volume_clone'
+    # `async` runs the module in the background (see ElementActionBase.run), as users chain clones that way.
+    _supports_async = True
+
+    def argument_spec(self):
+        return dict(argument_spec=volume_clone_spec(), mutually_exclusive=VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
+                    required_one_of=VOLUME_CLONE_REQUIRED_ONE_OF)
+
+    def run_task(self, params, check_mode, on_event, abandoned):
+        return run_volume_clone(params, check_mode, on_event=on_event, abandoned=abandoned)

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller side every waiting task of the collection shares (get_async_result, volume_clone).
+
+Private to the collection. A subclass names its module and supplies its argspec and the function that does the
+task; this base validates the arguments with that argspec, then runs the task where the connection says:
+in-process on a local connection (no module transfer, and live progress lines, which AWX shows as job events
+during a long wait), otherwise as the module on the target (a jump host on the storage network), with the
+options the controller validated.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS
+
+display = Display()
+
+
+class ElementActionBase(ActionBase):
+    """Subclasses set MODULE_NAME and implement argument_spec() and run_task()."""
+
+    TRANSFERS_FILES = False
+    LOCAL_TRANSPORT = 'local'
+    MODULE_NAME = ''
+
+    _host_label = ''
+
+    def argument_spec(self) -> dict:
+        """ArgumentSpecValidator keywords: argument_spec, and mutually_exclusive / required_one_of as needed."""
+        raise NotImplementedError
+
+    def run_task(self, params: dict, check_mode: bool, on_event, abandoned) -> dict:
+        """Do the task in this process and return its result dict."""
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        self._supports_check_mode = True
+        result = super().run(tmp, task_vars)
+        spec = self.argument_spec()
+        validation = ArgumentSpecValidator(**spec).validate(self._task.args)
+        no_log_values = validation._no_log_values  # pylint: disable=protected-access
+        if validation.error_messages:
+            result.update(failed=True, changed=False, msg='; '.join(validation.error_messages))
+            return remove_values(result, no_log_values)
+        params = validation.validated_parameters
+        self._host_label = (task_vars or {}).get('inventory_hostname', '')
+        # Under `async` the module runs in the background through async_wrapper, which needs a module.
+        in_process = self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS and not self._task.async_val
+        if in_process:
+            result.update(self.run_task(params, self._task.check_mode, self._progress, self._controller_gone_check()))
+        else:
+            result.update(self._run_on_target(spec['argument_spec'], params, task_vars))
+        return remove_values(result, no_log_values)
+
+    def _run_on_target(self, argument_spec, params, task_vars):
+        """Pass the validated options, so SOLIDFIRE_* variables read on the controller reach the target too."""
+        module_args = {name: params[name] for name in argument_spec if params.get(name) is not None}
+        wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+        return self._execute_module(module_name=self.MODULE_NAME, module_args=module_args, task_vars=task_vars,
+                                    wrap_async=wrap_async)
+
+    @staticmethod
+    def _controller_gone_check():
+        """True once ansible-playbook has died: this worker was re-parented and its result would go nowhere.
+
+        Workers call setsid(), so a SIGKILL of the controller leaves them running; releasing a handle then
+        would delete a result that nobody received, and the re-run could not resume.
+        """
+        parent = os.getppid()
+        return lambda: os.getppid() != parent
+
+    def _progress(self, kind, text):
+        del kind  # every kind is one line; the text says what happened
+        display.display(f'[{self._host_label}] {text}')
