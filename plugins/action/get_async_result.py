@@ -5,10 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.solidfire.element.plugins.module_utils._args import (
-    GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
-    get_async_result_spec,
-)
+from ansible_collections.solidfire.element.plugins.module_utils._args import get_async_result_validation
 from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result
 from ansible_collections.solidfire.element.plugins.plugin_utils._element_action import ElementActionBase
 
@@ -18,8 +15,8 @@ class ActionModule(ElementActionBase):
 
     MODULE_NAME = 'solidfire.element.get_async_result'
 
-    def argument_spec(self):
-        return dict(argument_spec=get_async_result_spec(), mutually_exclusive=GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE)
+    def validation(self):
+        return get_async_result_validation()
 
     def run_task(self, params, check_mode, on_event, abandoned):
         return run_get_async_result(params, check_mode, on_event=on_event, abandoned=abandoned)

@@ -9,12 +9,7 @@ get_async_result instead of going silent.
 
 from __future__ import annotations
 
-from ansible_collections.solidfire.element.plugins.module_utils._volumes import (
-    VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
-    VOLUME_CLONE_REQUIRED_ONE_OF,
-    run_volume_clone,
-    volume_clone_spec,
-)
+from ansible_collections.solidfire.element.plugins.module_utils._volumes import run_volume_clone, volume_clone_validation
 from ansible_collections.solidfire.element.plugins.plugin_utils._element_action import ElementActionBase
 
 
@@ -25,9 +20,8 @@ class ActionModule(ElementActionBase):
     # `async` runs the module in the background (see ElementActionBase.run), as users chain clones that way.
     _supports_async = True
 
-    def argument_spec(self):
-        return dict(argument_spec=volume_clone_spec(), mutually_exclusive=VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
-                    required_one_of=VOLUME_CLONE_REQUIRED_ONE_OF)
+    def validation(self):
+        return volume_clone_validation()
 
     def run_task(self, params, check_mode, on_event, abandoned):
         return run_volume_clone(params, check_mode, on_event=on_event, abandoned=abandoned)

@@ -65,6 +65,11 @@ def get_async_result_spec():
 GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE = [('async_handle', 'async_handles')]
 
 
+def get_async_result_validation():
+    """Every argument rule of get_async_result, as keywords for AnsibleModule and ArgumentSpecValidator alike."""
+    return dict(argument_spec=get_async_result_spec(), mutually_exclusive=GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE)
+
+
 def parse_handle(value, option):
     """Return a handle as int, or None for 'no handle'; raise ValueError with a message for anything else.
 

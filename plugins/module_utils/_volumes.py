@@ -81,6 +81,12 @@ def volume_clone_spec():
     return spec
 
 
+def volume_clone_validation():
+    """Every argument rule of volume_clone, as keywords for AnsibleModule and ArgumentSpecValidator alike."""
+    return dict(argument_spec=volume_clone_spec(), mutually_exclusive=VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
+                required_one_of=VOLUME_CLONE_REQUIRED_ONE_OF)
+
+
 def size_in_bytes(size, unit):
     """size x unit as whole bytes, or None when no size was given; ValueError for sizes below one byte."""
     if size is None:

@@ -310,20 +310,13 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.solidfire.element.plugins.module_utils._args import (
-    GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
-    get_async_result_spec,
-)
+from ansible_collections.solidfire.element.plugins.module_utils._args import get_async_result_validation
 from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
 from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=get_async_result_spec(),
-        mutually_exclusive=GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(supports_check_mode=True, **get_async_result_validation())
     run_as_module(module, run_get_async_result)
 
 

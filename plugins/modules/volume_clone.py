@@ -305,21 +305,11 @@ msg:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
-from ansible_collections.solidfire.element.plugins.module_utils._volumes import (
-    VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
-    VOLUME_CLONE_REQUIRED_ONE_OF,
-    run_volume_clone,
-    volume_clone_spec,
-)
+from ansible_collections.solidfire.element.plugins.module_utils._volumes import run_volume_clone, volume_clone_validation
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=volume_clone_spec(),
-        mutually_exclusive=VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
-        required_one_of=VOLUME_CLONE_REQUIRED_ONE_OF,
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(supports_check_mode=True, **volume_clone_validation())
     run_as_module(module, run_volume_clone)
 
 

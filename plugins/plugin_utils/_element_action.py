@@ -25,7 +25,7 @@ display = Display()
 
 
 class ElementActionBase(ActionBase):
-    """Subclasses set MODULE_NAME and implement argument_spec() and run_task()."""
+    """Subclasses set MODULE_NAME and implement validation() and run_task()."""
 
     TRANSFERS_FILES = False
     LOCAL_TRANSPORT = 'local'
@@ -33,7 +33,7 @@ class ElementActionBase(ActionBase):
 
     _host_label = ''
 
-    def argument_spec(self) -> dict:
+    def validation(self) -> dict:
         """ArgumentSpecValidator keywords: argument_spec, and mutually_exclusive / required_one_of as needed."""
         raise NotImplementedError
 
@@ -44,20 +44,20 @@ class ElementActionBase(ActionBase):
     def run(self, tmp=None, task_vars=None):
         self._supports_check_mode = True
         result = super().run(tmp, task_vars)
-        spec = self.argument_spec()
-        validation = ArgumentSpecValidator(**spec).validate(self._task.args)
-        no_log_values = validation._no_log_values  # pylint: disable=protected-access
-        if validation.error_messages:
-            result.update(failed=True, changed=False, msg='; '.join(validation.error_messages))
+        rules = self.validation()
+        checked = ArgumentSpecValidator(**rules).validate(self._task.args)
+        no_log_values = checked._no_log_values  # pylint: disable=protected-access
+        if checked.error_messages:
+            result.update(failed=True, changed=False, msg='; '.join(checked.error_messages))
             return remove_values(result, no_log_values)
-        params = validation.validated_parameters
+        params = checked.validated_parameters
         self._host_label = (task_vars or {}).get('inventory_hostname', '')
         # Under `async` the module runs in the background through async_wrapper, which needs a module.
         in_process = self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS and not self._task.async_val
         if in_process:
             result.update(self.run_task(params, self._task.check_mode, self._progress, self._controller_gone_check()))
         else:
-            result.update(self._run_on_target(spec['argument_spec'], params, task_vars))
+            result.update(self._run_on_target(rules['argument_spec'], params, task_vars))
         return remove_values(result, no_log_values)
 
     def _run_on_target(self, argument_spec, params, task_vars):

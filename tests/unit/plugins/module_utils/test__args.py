@@ -11,9 +11,8 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.solidfire.element.plugins.module_utils._args import (
-    GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE,
     check_get_async_result_params,
-    get_async_result_spec,
+    get_async_result_validation,
     parse_handle,
     requested_handles,
 )
@@ -24,9 +23,7 @@ BASE = dict(hostname='10.0.0.5', username='admin', password='pw')
 def validated(**args):
     params = dict(BASE)
     params.update(args)
-    result = ArgumentSpecValidator(get_async_result_spec(),
-                                   mutually_exclusive=GET_ASYNC_RESULT_MUTUALLY_EXCLUSIVE).validate(params)
-    return result
+    return ArgumentSpecValidator(**get_async_result_validation()).validate(params)
 
 
 @pytest.mark.parametrize('value, expected', [(389, 389), ('389', 389), (2 ** 63 - 1, 2 ** 63 - 1),
@@ -79,7 +76,7 @@ def test_environment_fallbacks(monkeypatch):
     for name, value in [('HOSTNAME', '10.9.9.9'), ('USERNAME', 'envuser'), ('PASSWORD', 'envpw'),
                         ('PORT', '8443'), ('API_VERSION', '11.0'), ('VALIDATE_CERTS', 'no')]:
         monkeypatch.setenv('SOLIDFIRE_' + name, value)
-    result = ArgumentSpecValidator(get_async_result_spec()).validate({'async_handle': 1})
+    result = ArgumentSpecValidator(**get_async_result_validation()).validate({'async_handle': 1})
     assert not result.error_messages
     params = result.validated_parameters
     assert (params['hostname'], params['username'], params['password']) == ('10.9.9.9', 'envuser', 'envpw')
