@@ -5,7 +5,13 @@
 
 Private to the collection: no compatibility promise for code outside it.
 This file runs on targets, so it stays compatible with every Python a supported ansible-core allows there.
-It never loops or sleeps: retrying belongs to the caller that owns the deadline (see _waiter.py).
+It never loops or sleeps: retrying belongs to the caller that owns the deadline (see _retry.py).
+
+Every request ends within the time it is given, whatever the server does: it runs in a worker thread that the
+caller stops waiting for when its time is up (and whose sockets are then shut down), because requests' timeout
+bounds each socket read, not a request, and a server that drips a byte at a time never trips it. Answers are
+streamed and abandoned past MAX_ANSWER_BYTES, so an endless body cannot exhaust memory. An answer is classified by
+its content first: a JSON-RPC error envelope decides by its error name whatever the HTTP status.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +20,8 @@ __metaclass__ = type
 import json
 import re
 import socket
+import threading
+import weakref
 
 try:
     import requests
@@ -41,6 +49,13 @@ HOST_LABEL_PATTERN = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z')
 PORT_PATTERN = re.compile(r'^[0-9]{1,5}\Z')
 REDACTED = '********'
 MAX_BODY_EXCERPT = 200
+# The largest realistic answer is ListVolumes of a full cluster: 4000 volumes (GetLimits volumeCountMax) of about
+# 2 KiB each with 1 KB of attributes is 8 MiB, twice that with as many deleted volumes awaiting purge.
+# ListAsyncResults with 20000 kept results is under 5 MiB. See docs/troubleshooting.md.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
+# After a request's time is up its sockets are shut down; this long is left for its thread to unwind.
+ABORT_GRACE_SECONDS = 0.2
 
 
 class ElementError(Exception):
@@ -79,6 +94,10 @@ class ElementHandleGone(ElementAPIError):
     def __init__(self, handle, name, message, code=None):
         super(ElementHandleGone, self).__init__(name, message, code)
         self.handle = handle
+
+
+class ElementAnswerTooLarge(ElementError):
+    """An answer larger than MAX_ANSWER_BYTES: not an Element answer (a proxy or server gone wrong). Never retried."""
 
 
 class ElementTransientError(ElementError):
@@ -205,12 +224,16 @@ class ElementClient:
         self.username = username
         self._password = password
         self.http_timeout = float(http_timeout)
-        self._session = session if session is not None else requests.Session()
+        self._connections = weakref.WeakSet()
+        if session is None:
+            session = requests.Session()
+            session.mount('https://', _tracking_adapter(self._connections))
+        self._session = session
         # UTF-8 (RFC 7617): requests would encode text as latin-1 and fail on any other character.
         self._session.auth = (_utf8(username), _utf8(password))
         # Given on every request: requests lets REQUESTS_CA_BUNDLE in the environment override Session.verify.
         self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
-        if not validate_certs and session is None:
+        if not validate_certs and HAS_REQUESTS:
             # The caller turns this into one task warning; urllib3's per-request warning would repeat it every poll.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self._session.headers.update({'Content-Type': 'application/json', 'Accept': 'application/json'})
@@ -220,11 +243,16 @@ class ElementClient:
         self._session.close()
 
     def call(self, method, params=None, timeout=None):
-        """POST one JSON-RPC request; return its 'result' or raise an ElementError subclass."""
+        """POST one JSON-RPC request; return its 'result' or raise an ElementError subclass.
+
+        The whole exchange (connect, TLS, request, headers, body) ends within `timeout` seconds (http_timeout
+        when not given).
+        """
         self._request_id += 1
         body = {'method': method, 'params': params or {}, 'id': self._request_id}
-        response = self._post(body, timeout if timeout is not None else self.http_timeout)
-        return self._parse(method, response)
+        seconds = float(timeout if timeout is not None else self.http_timeout)
+        status, content = self._exchange(method, body, seconds)
+        return self._parse(method, status, content, self._request_id)
 
     def get_async_result(self, handle, keep_result=True, timeout=None):
         """GetAsyncResult; a missing handle raises ElementHandleGone (the only place that name means 'gone')."""
@@ -239,56 +267,127 @@ class ElementClient:
         params = {'asyncResultTypes': list(result_types)} if result_types else {}
         return self.call('ListAsyncResults', params, timeout).get('asyncHandles', [])
 
-    def _post(self, body, timeout):
+    # ------------------------------------------------------------------------------------------ transport
+    def _exchange(self, method, body, seconds):
+        """(HTTP status, body bytes) of one POST, all of it within `seconds`, or an ElementError."""
+        outcome = {}
+        finished = threading.Event()
+
+        def exchange():
+            try:
+                outcome['answer'] = self._post_and_read(method, body, seconds)
+            except Exception as exc:  # pylint: disable=broad-except - handed over to the waiting thread
+                outcome['error'] = exc
+            finally:
+                finished.set()
+
+        worker = threading.Thread(target=exchange, name='solidfire-element-request')
+        worker.daemon = True  # a request we stopped waiting for never keeps the process alive
+        worker.start()
+        if not finished.wait(seconds):
+            self._abort_connections()
+            finished.wait(ABORT_GRACE_SECONDS)
+            raise ElementTransientError(
+                'No complete answer from %s to %s within %.1f s (http_timeout, or what was left of wait_timeout); '
+                'the request was abandoned.' % (self.url, method, seconds), reached=False)
+        if 'error' in outcome:
+            raise outcome['error']
+        return outcome['answer']
+
+    def _post_and_read(self, method, body, seconds):
         try:
-            return self._session.post(self.url, json=body, timeout=timeout, verify=self._verify)
+            response = self._session.post(self.url, json=body, timeout=(seconds, seconds), verify=self._verify,
+                                          stream=True)
         except requests.exceptions.SSLError as exc:
             raise ElementTLSError(self._redact(
                 'TLS verification of %s failed: %s. Give the cluster CA with ca_path, or set validate_certs: false '
                 'only on a trusted network.' % (self.url, _root_cause(exc))))
         except requests.exceptions.Timeout:
-            raise ElementTransientError('No answer from %s within %.1f s (http_timeout).' % (self.url, timeout),
+            raise ElementTransientError('No answer from %s within %.1f s (http_timeout).' % (self.url, seconds),
                                         reached=False)
         except requests.exceptions.ConnectionError as exc:
             raise ElementTransientError(self._redact('Cannot connect to %s: %s' % (self.url, _root_cause(exc))),
                                         reached=False)
         except requests.exceptions.RequestException as exc:
             raise ElementError(self._redact('Request to %s failed: %s' % (self.url, _root_cause(exc))))
+        try:
+            return response.status_code, self._read_body(method, response)
+        finally:
+            response.close()
 
-    def _parse(self, method, response):
-        status = response.status_code
+    def _read_body(self, method, response):
+        """The body, read in chunks and abandoned once it passes MAX_ANSWER_BYTES."""
+        announced = _content_length(response)
+        if announced is not None and announced > MAX_ANSWER_BYTES:
+            raise self._too_large(method, 'it announced %s (Content-Length)' % _mib(announced))
+        content = bytearray()
+        try:
+            for chunk in response.iter_content(READ_CHUNK_BYTES):
+                content += chunk
+                if len(content) > MAX_ANSWER_BYTES:
+                    raise self._too_large(method, '%s arrived before it was abandoned' % _mib(len(content)))
+        except ElementError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except - any break of the stream: reset, IncompleteRead
+            raise ElementTransientError(self._redact(
+                'The answer of %s to %s broke off after %d bytes: %s' % (self.url, method, len(content), _root_cause(exc))))
+        return bytes(content)
+
+    def _too_large(self, method, how_much):
+        return ElementAnswerTooLarge(
+            'The answer of %s to %s is larger than the %s an Element answer can be (%s). A proxy or the server '
+            'sends something else; check what answers at that address. Nothing was retried.'
+            % (self.url, method, _mib(MAX_ANSWER_BYTES), how_much))
+
+    def _abort_connections(self):
+        """Shut down this client's sockets: a worker thread blocked reading one then returns at once."""
+        for connection in list(self._connections):
+            sock = getattr(connection, 'sock', None)
+            if sock is None:
+                continue
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except Exception:  # pylint: disable=broad-except - already closed, or never connected
+                pass
+
+    # ------------------------------------------------------------------------------------------ answers
+    def _parse(self, method, status, content, request_id):
+        """The 'result' of an answer, classified by its content first, then by its HTTP status."""
         if status == 401:
             raise ElementAuthError(
                 'The cluster at %s rejected the credentials of user %r (HTTP 401). Check username and password; '
                 'nothing was retried.' % (self.url, self.username))
+        envelope = _json_or_none(content)
+        error = envelope.get('error') if isinstance(envelope, dict) else None
+        if isinstance(error, dict):
+            # Which HTTP status carries an API error is documented nowhere: the name decides.
+            name = str(error.get('name') or 'xUnknownError')
+            raise classify_api_error(name, self._redact(error.get('message', '')), error.get('code'))
         if status == 404:
             raise ElementEndpointError(
                 'The cluster at %s:%d does not serve API version %s (HTTP 404 for %s). Set api_version to one of '
                 'the versions GetAPI lists in supportedVersions.' % (self.host, self.port, self.api_version, self.url))
         if status >= 500:
-            raise ElementTransientError('HTTP %d from %s: %s' % (status, self.url, self._excerpt(response)))
+            raise ElementTransientError('HTTP %d from %s: %s' % (status, self.url, self._excerpt(content)))
         if status != 200:
-            raise ElementError('HTTP %d from %s: %s' % (status, self.url, self._excerpt(response)))
-        try:
-            envelope = response.json()
-        except ValueError:
+            raise ElementError('HTTP %d from %s: %s' % (status, self.url, self._excerpt(content)))
+        if envelope is None:
             raise ElementTransientError('%s answered %s with a body that is not JSON: %s'
-                                        % (self.url, method, self._excerpt(response)))
+                                        % (self.url, method, self._excerpt(content)))
         if not isinstance(envelope, dict):
             raise ElementTransientError('%s answered %s with JSON that is not an object.' % (self.url, method))
-        error = envelope.get('error')
-        if isinstance(error, dict):
-            name = str(error.get('name') or 'xUnknownError')
-            raise classify_api_error(name, self._redact(error.get('message', '')), error.get('code'))
+        if envelope.get('id') is not None and envelope.get('id') != request_id:
+            raise ElementTransientError('%s answered %s with the answer to another request (id %r, not %d).'
+                                        % (self.url, method, envelope.get('id'), request_id))
         result = envelope.get('result')
         if not isinstance(result, dict):
             raise ElementTransientError('%s answered %s without a result object.' % (self.url, method))
         return result
 
-    def _excerpt(self, response):
+    def _excerpt(self, content):
         # Read as UTF-8 whatever the headers say (Element speaks UTF-8); redact before cutting, so a password
         # that straddles the cut cannot leave a prefix behind.
-        text = (response.content or b'').decode('utf-8', 'replace')
+        text = (content or b'').decode('utf-8', 'replace')
         text = self._redact(re.sub(r'\s+', ' ', text).strip())
         if len(text) > MAX_BODY_EXCERPT:
             text = text[:MAX_BODY_EXCERPT] + '...'
@@ -296,6 +395,51 @@ class ElementClient:
 
     def _redact(self, text):
         return redact(text, self._password)
+
+
+def _tracking_adapter(connections):
+    """A requests HTTPAdapter whose HTTPS pools add every connection they open to `connections`, so that an
+    abandoned request's socket can be shut down. Only public attributes of urllib3's pool manager are used; if
+    they ever change, requests still end on time, only their sockets linger until the process ends."""
+    adapter_class = requests.adapters.HTTPAdapter
+
+    class TrackingAdapter(adapter_class):
+        def init_poolmanager(self, *args, **kwargs):
+            adapter_class.init_poolmanager(self, *args, **kwargs)
+            manager = self.poolmanager
+            pools = getattr(manager, 'pool_classes_by_scheme', None)
+            if not isinstance(pools, dict) or 'https' not in pools:
+                return
+            base = pools['https']
+
+            class TrackingPool(base):
+                def _new_conn(self):
+                    connection = base._new_conn(self)  # pylint: disable=protected-access
+                    connections.add(connection)
+                    return connection
+
+            manager.pool_classes_by_scheme = dict(pools, https=TrackingPool)
+
+    return TrackingAdapter()
+
+
+def _content_length(response):
+    try:
+        return int(response.headers.get('Content-Length'))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _json_or_none(content):
+    """The decoded JSON of a body, or None when it is not JSON (in UTF-8) at all."""
+    try:
+        return json.loads(content.decode('utf-8'))
+    except (ValueError, UnicodeError, RuntimeError):  # RuntimeError: nesting too deep
+        return None
+
+
+def _mib(size):
+    return '%.1f MiB' % (size / 1048576.0)
 
 
 def _utf8(text):

@@ -8,11 +8,14 @@ __metaclass__ = type
 
 import json
 
+import time
+
 import pytest
 
 requests = pytest.importorskip('requests')
 
 from ansible_collections.solidfire.element.plugins.module_utils._client import (  # noqa: E402
+    ElementAnswerTooLarge,
     ElementAPIError,
     ElementAuthError,
     ElementClient,
@@ -27,17 +30,36 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
 )
 
 PASSWORD = 'S3cret-pw!'
+JSON = json  # FakeSession.post takes a `json` argument, as requests does
+# In a fake answer's body: answer with the id of the request, as a cluster does.
+ECHO = '<the request id>'
 LOGIN_PAGE = '<html><head><title>401 Unauthorized.</title></head><body>401 Unauthorized.</body></html>'
 
 
 class FakeResponse:
-    def __init__(self, status_code=200, body=None, text=None):
+    """A streamed requests response: headers, iter_content and close are all the client uses."""
+
+    def __init__(self, status_code=200, body=None, text=None, headers=None, chunks=None):
         self.status_code = status_code
+        self.body = body
         self.text = text if text is not None else json.dumps(body)
         self.content = self.text.encode('utf-8')
+        self.headers = headers or {}
+        self.chunks = chunks
+        self.closed = False
 
-    def json(self):
-        return json.loads(self.text)
+    def iter_content(self, chunk_size):
+        if self.chunks is not None:
+            for chunk in self.chunks:
+                if isinstance(chunk, Exception):
+                    raise chunk
+                yield chunk
+            return
+        for start in range(0, len(self.content), chunk_size):
+            yield self.content[start:start + chunk_size]
+
+    def close(self):
+        self.closed = True
 
 
 class FakeSession:
@@ -50,12 +72,16 @@ class FakeSession:
         self.request_verify = []
         self.closed = False
 
-    def post(self, url, json=None, timeout=None, verify=None):  # pylint: disable=redefined-outer-name
+    def post(self, url, json=None, timeout=None, verify=None, stream=False):  # pylint: disable=redefined-outer-name
+        assert stream, 'answers must be streamed, so that their size can be capped'
         self.posts.append((url, json, timeout))
         self.request_verify.append(verify)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
+        if isinstance(answer.body, dict) and answer.body.get('id') == ECHO:
+            answer.text = JSON.dumps(dict(answer.body, id=json['id']))
+            answer.content = answer.text.encode('utf-8')
         return answer
 
     def close(self):
@@ -63,11 +89,11 @@ class FakeSession:
 
 
 def ok(result):
-    return FakeResponse(body={'id': 1, 'result': result})
+    return FakeResponse(body={'id': ECHO, 'result': result})
 
 
 def api_error(name, message='boom'):
-    return FakeResponse(body={'id': 1, 'error': {'code': 500, 'name': name, 'message': message}})
+    return FakeResponse(body={'id': ECHO, 'error': {'code': 500, 'name': name, 'message': message}})
 
 
 def make_client(*answers, **options):
@@ -84,7 +110,7 @@ def test_call_posts_the_envelope_with_auth_and_returns_result():
     url, body, timeout = session.posts[1]
     assert url == 'https://10.0.0.5:443/json-rpc/12.3'
     assert body == {'method': 'GetAsyncResult', 'params': {'asyncHandle': 5, 'keepResult': True}, 'id': 2}
-    assert timeout == 7 and session.posts[0][2] == 30.0
+    assert timeout == (7.0, 7.0) and session.posts[0][2] == (30.0, 30.0)
     assert session.auth == (b'admin', PASSWORD.encode('utf-8'))
     assert PASSWORD not in url
 
@@ -294,3 +320,82 @@ def test_credentials_are_sent_as_utf8_whatever_the_characters():
     client, session = make_client(ok({}), password=u'pa\u20acss-\u00fc')
     client.call('GetAPI')
     assert session.auth == (b'admin', u'pa\u20acss-\u00fc'.encode('utf-8'))
+
+
+# ------------------------------------------------------------------------------------------- content first
+@pytest.mark.parametrize('status', [200, 500, 503])
+def test_a_json_rpc_error_is_classified_by_its_name_whatever_the_http_status(status):
+    gone = FakeResponse(status, body={'id': ECHO, 'error': {'code': 500, 'name': 'xAsyncHandleDoesNotExist',
+                                                            'message': 'Async handle 5 does not exist.'}})
+    mismatch = FakeResponse(status, body={'id': ECHO, 'error': {'name': 'xDBVersionMismatch', 'message': 'retry'}})
+    denied = FakeResponse(status, body={'id': ECHO, 'error': {'name': 'xPermissionDenied', 'message': 'no'}})
+    client, _session = make_client(gone, mismatch, denied)
+    with pytest.raises(ElementHandleGone):
+        client.get_async_result(5)
+    with pytest.raises(ElementTransientError):
+        client.call('GetAsyncResult')
+    with pytest.raises(ElementAPIError) as raised:
+        client.call('GetAsyncResult')
+    assert raised.value.name == 'xPermissionDenied' and not isinstance(raised.value, ElementTransientError)
+
+
+def test_an_answer_to_another_request_is_transient():
+    client, _session = make_client(FakeResponse(body={'id': 99, 'result': {'status': 'complete'}}))
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult')
+    assert 'another request (id 99, not 1)' in str(raised.value)
+
+
+# ------------------------------------------------------------------------------------------- bounded bodies
+def test_an_announced_body_over_the_cap_is_refused_before_reading():
+    huge = FakeResponse(headers={'Content-Length': str(8 * 1024 ** 3)},
+                        chunks=[AssertionError('the body must not be read')])
+    client, _session = make_client(huge)
+    with pytest.raises(ElementAnswerTooLarge) as raised:
+        client.call('ListAsyncResults')
+    assert 'it announced 8192.0 MiB' in str(raised.value) and not isinstance(raised.value, ElementTransientError)
+    assert huge.closed
+
+
+def test_a_streamed_body_over_the_cap_is_abandoned_saying_how_much_arrived():
+    piece = b'a' * (1024 * 1024)
+    endless = FakeResponse(chunks=(piece for _dummy in range(10 ** 6)))
+    client, _session = make_client(endless)
+    with pytest.raises(ElementAnswerTooLarge) as raised:
+        client.call('ListAsyncResults')
+    assert '17.0 MiB arrived before it was abandoned' in str(raised.value) and endless.closed
+
+
+def test_a_body_broken_off_midway_is_transient():
+    broken = FakeResponse(chunks=[b'{"id": 1, "res', requests.exceptions.ChunkedEncodingError('IncompleteRead(14 bytes read)')])
+    client, _session = make_client(broken)
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult')
+    assert 'broke off' in str(raised.value) and 'IncompleteRead' in str(raised.value)
+
+
+def test_nesting_too_deep_for_the_parser_is_not_json():
+    client, _session = make_client(FakeResponse(text='[' * 100000 + ']' * 100000))
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult')
+    assert 'not JSON' in str(raised.value)
+
+
+# ------------------------------------------------------------------------------------------- total deadline
+class StallingSession(FakeSession):
+    """A server that never finishes answering (a drip, a stall): post() blocks far past any timeout."""
+
+    def post(self, url, json=None, timeout=None, verify=None, stream=False):  # pylint: disable=redefined-outer-name
+        self.posts.append((url, json, timeout))
+        time.sleep(30)
+        raise AssertionError('the caller must have stopped waiting long ago')
+
+
+def test_a_request_ends_by_its_timeout_whatever_the_server_does():
+    session = StallingSession()
+    client = ElementClient('10.0.0.5', 'admin', PASSWORD, session=session)
+    started = time.monotonic()
+    with pytest.raises(ElementTransientError) as raised:
+        client.call('GetAsyncResult', timeout=0.3)
+    assert time.monotonic() - started < 0.3 + 0.5
+    assert 'within 0.3 s' in str(raised.value) and not raised.value.reached
