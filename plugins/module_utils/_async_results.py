@@ -11,7 +11,6 @@ Nothing here sends GetAsyncResult: listing never purges a result, reading might.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import random
 import time
 
 from ansible_collections.solidfire.element.plugins.module_utils._args import (
@@ -20,13 +19,14 @@ from ansible_collections.solidfire.element.plugins.module_utils._args import (
     client_from_params,
     parse_handle,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError, ElementTransientError
+from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError
+from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC, Backoff, Deadline, Retrier
 from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
-from ansible_collections.solidfire.element.plugins.module_utils._waiter import Backoff
 
 CLONE_RESULT_TYPE = 'Clone'
-# An info task has no deadline option: a few quick retries ride out a failover blip or xDBVersionMismatch.
-INFO_ATTEMPTS = 4
+# An info task has no wait options: transient faults are retried for this long, which rides out a failover blip
+# or an xDBVersionMismatch storm; the last request may take up to http_timeout more.
+INFO_RETRY_SECONDS = 30.0
 INFO_FIRST_DELAY = 1.0
 INFO_MAX_DELAY = 4.0
 
@@ -105,20 +105,14 @@ def clone_job_handle(entries, volume_id, include_completed=False):
     return None
 
 
-def list_with_retries(client, result_types=None, attempts=INFO_ATTEMPTS, sleep=time.sleep, rand=random.random):
-    """ListAsyncResults, retrying transient faults a few times; fatal ones raise at once."""
-    backoff = Backoff(INFO_FIRST_DELAY, INFO_MAX_DELAY, rand)
-    for attempt in range(attempts):
-        try:
-            return client.list_async_results(result_types)
-        except ElementTransientError:
-            if attempt + 1 == attempts:
-                raise
-            sleep(backoff.next_delay())
-    return []  # pragma: no cover - the loop returns or raises
+def list_with_retries(client, result_types=None, clock=MONOTONIC, sleep=time.sleep, rand=None):
+    """ListAsyncResults, retrying transient faults for INFO_RETRY_SECONDS; fatal ones raise at once."""
+    backoff = Backoff(INFO_FIRST_DELAY, INFO_MAX_DELAY, rand) if rand else Backoff(INFO_FIRST_DELAY, INFO_MAX_DELAY)
+    retrier = Retrier(Deadline(INFO_RETRY_SECONDS, clock), backoff, sleep)
+    return retrier.call(client.list_async_results, client.http_timeout, 'listing the async results', result_types)
 
 
-def run_async_results_info(params, client_factory=client_from_params, sleep=time.sleep):
+def run_async_results_info(params, client_factory=client_from_params, clock=MONOTONIC, sleep=time.sleep):
     """The whole async_results_info task: a result dict, failures included (never an exception)."""
     errors = check_connection_params(params)
     try:
@@ -128,7 +122,7 @@ def run_async_results_info(params, client_factory=client_from_params, sleep=time
 
     def list_and_select(client):
         try:
-            entries = list_with_retries(client, params.get('result_types'), sleep=sleep)
+            entries = list_with_retries(client, params.get('result_types'), clock=clock, sleep=sleep)
         except ElementError as exc:
             return dict(failed=True, changed=False, msg='ListAsyncResults failed: %s' % exc)
         results = select(entries, params.get('result_types'), handles, params.get('completed'))

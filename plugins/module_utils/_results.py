@@ -9,7 +9,7 @@ Private to the collection. Used by the module and the action plugin, so the two 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
+from ansible_collections.solidfire.element.plugins.module_utils._answers import (
     COMPLETE,
     ERROR,
     FATAL,

@@ -34,15 +34,17 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementTransientError,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
-from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
-from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
-    COMPLETE,
-    MIN_REQUEST_TIMEOUT,
+from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     MONOTONIC,
+    Abandoned,
     Backoff,
-    Waiter,
+    Deadline,
+    Retrier,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
+from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
 SIZE_UNITS = dict(
     bytes=1,
@@ -141,14 +143,18 @@ class VolumeCloner:
         self._clock = clock
         self._sleep = sleep
         self._rand = rand
-        self._deadline = clock() + params['wait_timeout']
-        self._backoff = Backoff(params['poll_interval'], params['max_poll_interval'], rand)
-        self.clone_requests = 0
-        self.transient_errors = 0
-        self.last_error = None
-        self.warnings = []
         self._on_event = on_event or (lambda kind, text: None)
         self._abandoned = abandoned
+        self._deadline = Deadline(params['wait_timeout'], clock)
+        # Lookups and CloneVolume share the task's deadline with the wait that may follow.
+        self._retrier = Retrier(self._deadline, Backoff(params['poll_interval'], params['max_poll_interval'], rand),
+                                sleep, on_retry=lambda text: self._on_event('retry', text), abandoned=abandoned)
+        self.clone_requests = 0
+        self.warnings = []
+
+    @property
+    def transient_errors(self):
+        return self._retrier.transient_errors
 
     # ----------------------------------------------------------------------------------------------- public
     def run(self):
@@ -170,7 +176,7 @@ class VolumeCloner:
         self._on_event('status', fields['msg'])
         waiter = Waiter(
             self.client,
-            timeout=max(0.0, self._remaining()),
+            timeout=max(0.0, self._deadline.remaining()),
             poll_interval=self.params['poll_interval'],
             max_poll_interval=self.params['max_poll_interval'],
             wait=True,
@@ -249,15 +255,17 @@ class VolumeCloner:
         """Send CloneVolume; on a transient error back off, look the name up again, and only then resend."""
         request = self._clone_request(source, account_id)
         while True:
+            # Before every send: a clone started for a controller that is gone would reach nobody.
+            self._retrier.check_abandoned()
             try:
                 self.clone_requests += 1
-                answer = self.client.call('CloneVolume', request, timeout=self._request_timeout())
+                answer = self._retrier.attempt(self.client.call, self.client.http_timeout, 'CloneVolume', request)
                 return self._started(answer, source)
             except ElementTransientError as exc:
-                self._note_transient(exc)
+                self._retrier.note_transient(exc)
             except ElementAPIError as exc:
                 raise CloneError(self._clone_error_message(exc, source))
-            self._pause(self._start_context(source))
+            self._retrier.pause(self._start_context(source))
             # The failed request may have started the clone all the same (an answer lost on the way back).
             found = self.find_target(account_id)
             if found is not None:
@@ -297,7 +305,7 @@ class VolumeCloner:
                             volume_id=volume['volumeID'], volume=volume,
                             msg='CloneVolume failed transiently (%s), but volume %s named %r exists now: adopted it '
                                 'instead of cloning again (async handle %s).' % (
-                                    self.last_error, volume['volumeID'], self.params['name'], handle))
+                                    self._retrier.last_transient, volume['volumeID'], self.params['name'], handle))
 
     def _existing(self, volume, source):
         handle = None
@@ -338,42 +346,19 @@ class VolumeCloner:
 
     def _read(self, function, *args):
         """A read-only call, retried on transient faults while the deadline allows."""
-        while True:
-            try:
-                return function(*args, timeout=self._request_timeout())
-            except ElementTransientError as exc:
-                self._note_transient(exc)
-            self._pause('reading from the cluster')
+        return self._retrier.call(function, self.client.http_timeout, 'reading from the cluster', *args)
 
     def _refreshed(self, volume_id, volume):
         """The volume as it is now (active after the clone), or what we had if the read fails."""
         try:
-            found = self.client.call('ListVolumes', {'volumeIDs': [volume_id]}, timeout=self.client.http_timeout)
+            found = self._retrier.attempt(self.client.call, self.client.http_timeout, 'ListVolumes',
+                                          {'volumeIDs': [volume_id]})
         except ElementError:
             return volume
         for candidate in found.get('volumes') or []:
             if candidate.get('volumeID') == volume_id:
                 return candidate
         return volume
-
-    def _note_transient(self, exc):
-        self.transient_errors += 1
-        self.last_error = exc
-        self._on_event('retry', 'transient error, will retry: %s' % (exc,))
-
-    def _pause(self, context):
-        """Back off before the next attempt, or give up when the deadline has passed."""
-        remaining = self._remaining()
-        if remaining <= 0:
-            raise CloneError('Gave up %s after %d s (wait_timeout) and %d transient errors; last error: %s'
-                             % (context, self.params['wait_timeout'], self.transient_errors, self.last_error))
-        self._sleep(min(self._backoff.next_delay(), remaining))
-
-    def _remaining(self):
-        return self._deadline - self._clock()
-
-    def _request_timeout(self):
-        return max(MIN_REQUEST_TIMEOUT, min(self.client.http_timeout, self._remaining()))
 
 
 def _ambiguous_source_message(name, volumes):
@@ -398,6 +383,9 @@ def run_volume_clone(params, check_mode, client_factory=client_from_params, cloc
                 result = cloner.wait(result)
         except ElementError as exc:
             result = dict(failed=True, changed=False, msg=str(exc))
+        except Abandoned:
+            result = dict(failed=True, changed=False, msg='The controller that started this task is gone; '
+                          'stopped before sending anything more.')
         if cloner.warnings:
             result['warnings'] = list(cloner.warnings) + result.get('warnings', [])
         return result

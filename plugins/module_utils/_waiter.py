@@ -18,48 +18,29 @@ __metaclass__ = type
 import random
 import time
 
+from ansible_collections.solidfire.element.plugins.module_utils._answers import (
+    ERROR,
+    FATAL,
+    FINISHED_STATES,
+    GONE,
+    RUNNING,
+    interpret,
+)
 from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementHandleGone,
     ElementTransientError,
 )
-
-try:
-    MONOTONIC = time.monotonic
-except AttributeError:  # pragma: no cover - Python 2.7 targets
-    MONOTONIC = time.time
-
-# Outcome states of one handle.
-COMPLETE = 'complete'   # finished with a result
-ERROR = 'error'         # finished with an error object (the job failed)
-RUNNING = 'running'     # still running when the deadline passed (or when not waiting)
-GONE = 'gone'           # the handle does not exist (consumed or expired)
-FATAL = 'fatal'         # the wait itself failed (credentials, endpoint, TLS, API error)
-FINISHED_STATES = (COMPLETE, ERROR)
+from ansible_collections.solidfire.element.plugins.module_utils._retry import (
+    MONOTONIC,
+    Abandoned,
+    Backoff,
+    Deadline,
+    Retrier,
+)
 
 HEARTBEAT_SECONDS = 20.0
-BACKOFF_FACTOR = 1.5
-JITTER = 0.1
-# Before the cluster has answered once, an unreachable endpoint is more likely a wrong hostname than a failover.
-FIRST_CONTACT_GRACE_SECONDS = 60.0
 RELEASE_ATTEMPTS = 3
-# Seconds left for the final request when the deadline has (nearly) passed.
-MIN_REQUEST_TIMEOUT = 1.0
-
-
-class Backoff:
-    """Capped exponential delays with downward jitter: never above the cap, never below (1 - JITTER) x base."""
-
-    def __init__(self, initial, maximum, rand=random.random):
-        self.initial = float(initial)
-        self.maximum = float(max(maximum, initial))
-        self._rand = rand
-        self._base = self.initial
-
-    def next_delay(self):
-        delay = self._base * (1.0 - JITTER * self._rand())
-        self._base = min(self._base * BACKOFF_FACTOR, self.maximum)
-        return delay
 
 
 class Outcome:
@@ -80,13 +61,16 @@ class Outcome:
         return self.state in FINISHED_STATES
 
     def observe(self, response):
-        """Record a GetAsyncResult answer; return True when it differs in status or details from the last one."""
+        """Record a GetAsyncResult answer; return True when it differs in status or details from the last one.
+
+        An answer that cannot be read safely is kept (so the task shows what came) and raised.
+        """
         previous = self.response or {}
-        self.response = response
-        if response.get('status') == 'complete':
-            self.state = ERROR if response.get('error') is not None else COMPLETE
-        else:
-            self.state = RUNNING
+        try:
+            self.state, self.response = interpret(self.handle, response)
+        except ElementError:
+            self.response = response
+            raise
         return (previous.get('status'), previous.get('details')) != (response.get('status'), response.get('details'))
 
 
@@ -106,19 +90,11 @@ class WaitReport:
         return all(outcome.finished for outcome in self.outcomes)
 
 
-class _Fatal(Exception):
-    """Ends the wait for every handle not yet settled."""
-
-
-class _Abandoned(Exception):
-    """Nobody will receive the outcome: stop, and leave every handle as it is."""
-
-
 class Waiter:
     """Waits on one or many async handles of one cluster.
 
-    client: an ElementClient (anything with get_async_result and list_async_results).
-    timeout: total seconds for the wait, measured on the monotonic clock, requests included.
+    client: an ElementClient (anything with get_async_result, list_async_results and http_timeout).
+    timeout: total seconds for the wait, measured on the monotonic clock, requests and the release included.
     wait: False means a single read of each handle, no sleeping.
     release: read each finished handle once more with keepResult false, after its outcome is held.
     on_event: callback(kind, text) for progress lines: 'status', 'heartbeat', 'retry', 'release'.
@@ -138,52 +114,54 @@ class Waiter:
         self._on_event = on_event or (lambda kind, text: None)
         self._abandoned = abandoned or (lambda: False)
         self.abandoned = False
-        self._start = None
         self._deadline = None
+        self._retrier = None
         self._last_line = None
-        self._contacted = False
         self.polls = 0
-        self.transient_errors = 0
-        self.last_transient = None
 
     # ----------------------------------------------------------------------------------------------- public
     def run(self, handles):
-        self._start = self._clock()
-        self._deadline = self._start + self.timeout
-        self._last_line = self._start
+        self._deadline = Deadline(self.timeout, self._clock)
+        self._retrier = Retrier(self._deadline, self._backoff, self._sleep,
+                                on_retry=lambda text: self._event('retry', text), abandoned=self._abandoned)
+        self._last_line = self._deadline.start
         outcomes = [Outcome(handle) for handle in handles]
         timed_out = False
         try:
             timed_out = self._poll_until_settled(outcomes)
-        except _Fatal as exc:
+        except ElementError as exc:
             for outcome in outcomes:
                 if not outcome.finished and outcome.state != GONE:
                     outcome.state, outcome.message = FATAL, str(exc)
-        except _Abandoned:
+        except Abandoned:
             self.abandoned = True
         if self.release and not (self.abandoned or self._abandoned()):
             self._release_finished(outcomes)
-        return WaitReport(outcomes, self._elapsed(), self.polls, self.transient_errors, self.last_transient,
-                          timed_out)
+        last = self._retrier.last_transient
+        return WaitReport(outcomes, self._deadline.elapsed(), self.polls, self._retrier.transient_errors,
+                          str(last) if last is not None else None, timed_out)
 
     # ----------------------------------------------------------------------------------------------- loop
     def _poll_until_settled(self, outcomes):
-        """Poll rounds until nothing is running; return True when the deadline ended the wait."""
+        """Poll rounds until nothing is running; return True when the deadline ended the wait.
+
+        Transient faults are counted and retried; any other ElementError ends the wait.
+        """
         poll_round = self._poll_one if len(outcomes) == 1 else self._poll_many
         while True:
-            if self._abandoned():
-                raise _Abandoned()
+            self._retrier.check_abandoned()
             try:
                 poll_round(outcomes)
             except ElementTransientError as exc:
-                self._note_transient(exc)
+                self._retrier.note_transient(exc)
             if not any(self._pending(outcome) for outcome in outcomes):
                 return False
             if not self.wait and all(outcome.state is not None for outcome in outcomes):
                 return False  # without waiting, one successful read of each handle is enough
-            if self._remaining() <= 0:
+            remaining = self._deadline.remaining()
+            if remaining <= 0:
                 return True
-            self._sleep_with_heartbeat(min(self._backoff.next_delay(), self._remaining()), outcomes)
+            self._sleep_with_heartbeat(min(self._backoff.next_delay(), remaining), outcomes)
 
     @staticmethod
     def _pending(outcome):
@@ -196,8 +174,8 @@ class Waiter:
         """One ListAsyncResults for the round, then a full read only of handles that finished or are missing."""
         pending = [outcome for outcome in outcomes if self._pending(outcome)]
         self.polls += 1
-        listed = dict((entry.get('asyncResultID'), entry) for entry in self._call(self.client.list_async_results))
-        self._contacted = True
+        entries = self._retrier.attempt(self.client.list_async_results, self.client.http_timeout)
+        listed = dict((entry.get('asyncResultID'), entry) for entry in entries if isinstance(entry, dict))
         for outcome in pending:
             entry = listed.get(outcome.handle)
             if entry is None or entry.get('completed'):
@@ -210,7 +188,7 @@ class Waiter:
         response = {
             'status': 'running',
             'resultType': entry.get('resultType'),
-            'details': entry.get('data') if isinstance(entry.get('data'), dict) else None,
+            'details': entry.get('data'),
             'createTime': entry.get('createTime'),
             'lastUpdateTime': entry.get('lastUpdateTime'),
         }
@@ -221,36 +199,16 @@ class Waiter:
         if count_poll:
             self.polls += 1
         try:
-            response = self._call(self.client.get_async_result, outcome.handle, True)
+            response = self._retrier.attempt(self.client.get_async_result, self.client.http_timeout,
+                                             outcome.handle, keep_result=True)
         except ElementHandleGone as exc:
-            self._contacted = True
             outcome.state = GONE
             outcome.message = str(exc)
             outcome.response = None  # an earlier 'running' answer no longer describes anything
             self._event('status', 'handle %s: gone (%s)' % (outcome.handle, exc.name))
             return
-        self._contacted = True
         if outcome.observe(response):
             self._announce(outcome)
-
-    def _call(self, function, *args):
-        """Call the client with a request timeout that never outlives the deadline; classify what fails."""
-        try:
-            return function(*args, timeout=self._request_timeout())
-        except ElementTransientError:
-            raise
-        except ElementHandleGone:
-            raise
-        except ElementError as exc:
-            raise _Fatal(str(exc))
-
-    def _note_transient(self, exc):
-        self.transient_errors += 1
-        self.last_transient = str(exc)
-        self._event('retry', 'transient error, will retry: %s' % exc)
-        if not exc.reached and not self._contacted and self._elapsed() >= FIRST_CONTACT_GRACE_SECONDS:
-            raise _Fatal('The cluster never answered within %d s: %s. Check hostname, port and the network path.'
-                         % (FIRST_CONTACT_GRACE_SECONDS, exc))
 
     # ----------------------------------------------------------------------------------------------- release
     def _release_finished(self, outcomes):
@@ -259,24 +217,28 @@ class Waiter:
                 self._release_one(outcome)
 
     def _release_one(self, outcome):
-        """Read once more without keepResult: the cluster then deletes the result we already hold."""
+        """Read once more without keepResult: the cluster then deletes the result we already hold.
+
+        A "gone" answer means the cluster has deleted it: an earlier attempt whose answer was lost did, or someone
+        else. Either way it is released. Attempts stay inside the deadline (the last one gets a little time).
+        """
         last_error = None
         for attempt in range(RELEASE_ATTEMPTS):
             try:
-                self.client.get_async_result(outcome.handle, False, timeout=self.client.http_timeout)
+                self.client.get_async_result(outcome.handle, keep_result=False,
+                                             timeout=self._deadline.request_timeout(self.client.http_timeout))
             except ElementHandleGone:
-                break  # someone (or our previous attempt) already deleted it: released all the same
+                last_error = None
             except ElementTransientError as exc:
                 last_error = exc
-                if attempt + 1 < RELEASE_ATTEMPTS:
+                if attempt + 1 < RELEASE_ATTEMPTS and self._deadline.remaining() > self._backoff.initial:
                     self._sleep(self._backoff.initial)
-                continue
+                    continue
             except ElementError as exc:
                 last_error = exc
-                break
             else:
                 last_error = None
-                break
+            break
         if last_error is None:
             outcome.released = True
             self._event('release', 'handle %s: released' % outcome.handle)
@@ -286,15 +248,6 @@ class Waiter:
                                        % (outcome.handle, last_error))
 
     # ----------------------------------------------------------------------------------------------- time
-    def _elapsed(self):
-        return self._clock() - self._start
-
-    def _remaining(self):
-        return self._deadline - self._clock()
-
-    def _request_timeout(self):
-        return max(MIN_REQUEST_TIMEOUT, min(self.client.http_timeout, self._remaining()))
-
     def _sleep_with_heartbeat(self, seconds, outcomes):
         """Sleep, waking to print a heartbeat when no line was printed for HEARTBEAT_SECONDS."""
         wake = self._clock() + seconds
@@ -310,7 +263,7 @@ class Waiter:
     def _heartbeat(self, outcomes):
         running = [str(outcome.handle) for outcome in outcomes if self._pending(outcome)]
         self._event('heartbeat', 'still waiting on handle%s %s after %d s (%d polls)'
-                    % ('s' if len(running) > 1 else '', ', '.join(running), self._elapsed(), self.polls))
+                    % ('s' if len(running) > 1 else '', ', '.join(running), self._deadline.elapsed(), self.polls))
 
     # ----------------------------------------------------------------------------------------------- events
     def _announce(self, outcome):
@@ -325,4 +278,4 @@ class Waiter:
 
     def _event(self, kind, text):
         self._last_line = self._clock()
-        self._on_event(kind, '%s [%.0fs]' % (text, self._elapsed()))
+        self._on_event(kind, '%s [%.0fs]' % (text, self._deadline.elapsed()))

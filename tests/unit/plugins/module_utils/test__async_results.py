@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.solidfire.element.plugins.module_utils._async_results import (
+    INFO_RETRY_SECONDS,
     async_results_info_spec,
     clone_job_handle,
     run_async_results_info,
@@ -107,17 +108,19 @@ def test_bad_handle_filter_fails_before_any_call():
     assert result['failed'] and 'async_handles[0]' in result['msg'] and client.calls == []
 
 
-def test_transient_faults_are_retried_a_few_times():
-    sleeps = []
+def test_transient_faults_are_retried(clock):
     client = FakeClient([ElementTransientError('HTTP 503'), ElementTransientError('xDBVersionMismatch')])
-    result = run_async_results_info(params(), client_factory=lambda p: client, sleep=sleeps.append)
-    assert len(result['async_results']) == 5 and len(sleeps) == 2 and 'failed' not in result
+    result = run_async_results_info(params(), client_factory=lambda p: client, clock=clock, sleep=clock.sleep)
+    assert len(result['async_results']) == 5 and len(clock.sleeps) == 2 and 'failed' not in result
 
 
-def test_persistent_transient_fault_fails_after_the_attempts():
-    client = FakeClient([ElementTransientError('HTTP 503')] * 10)
-    result = run_async_results_info(params(), client_factory=lambda p: client, sleep=lambda s: None)
-    assert result['failed'] and 'HTTP 503' in result['msg'] and len(client.calls) == 4
+def test_persistent_transient_fault_fails_when_the_retry_time_is_up(clock):
+    client = FakeClient([ElementTransientError('HTTP 503')] * 1000)
+    start = clock.now
+    result = run_async_results_info(params(), client_factory=lambda p: client, clock=clock, sleep=clock.sleep)
+    assert result['failed'] and 'HTTP 503' in result['msg'] and 'Gave up listing the async results' in result['msg']
+    assert clock.now - start == pytest.approx(INFO_RETRY_SECONDS)
+    assert 5 < len(client.calls) < 20
 
 
 def test_fatal_fault_fails_at_once():

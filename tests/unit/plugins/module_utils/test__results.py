@@ -6,13 +6,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.solidfire.element.plugins.module_utils._answers import FATAL, GONE
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
-from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
-    FATAL,
-    GONE,
-    Outcome,
-    WaitReport,
-)
+from ansible_collections.solidfire.element.plugins.module_utils._waiter import Outcome, WaitReport
 
 PARAMS = dict(fail_on_error=True, keep_result=False, wait_timeout=60, fact_name=None)
 HANDLE_KEYS = {'async_handle', 'status', 'finished', 'result_type', 'result', 'error', 'details', 'create_time',

@@ -450,10 +450,22 @@ def test_wait_reports_the_start_retries_and_the_wait_as_progress_lines(cluster, 
 def test_an_abandoned_wait_never_releases_the_clone_job(cluster, clock):
     cluster.clone_seconds = 10
     source = cluster.add_volume('gold', 1)
+    start = clock.now
     result = run_volume_clone(params(src_volume_id=source, wait=True), False, client_factory=lambda p: cluster,
-                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5, abandoned=lambda: clock.now > 5)
-    assert result['released'] is False
+                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5, abandoned=lambda: clock.now > start + 5)
+    assert cluster.sent('CloneVolume') and result['released'] is False
     assert all(call[1]['keepResult'] for call in cluster.sent('GetAsyncResult'))
+
+
+def test_an_abandoned_task_never_sends_clone_volume(cluster, clock):
+    """The orphan check is consulted before every CloneVolume: a clone nobody would hear of is never started."""
+    cluster.faults['CloneVolume'] = [ElementTransientError('HTTP 503')]
+    source = cluster.add_volume('gold', 1)
+    sends = []
+    result = run_volume_clone(params(src_volume_id=source), False, client_factory=lambda p: cluster,
+                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
+                              abandoned=lambda: len(cluster.sent('CloneVolume')) > 0 or sends.append(1))
+    assert len(cluster.sent('CloneVolume')) == 1 and result['failed'] and 'gone' in result['msg']
 
 
 def test_wait_timeout_covers_the_whole_task_and_fails_with_clone_fields(cluster, clock):

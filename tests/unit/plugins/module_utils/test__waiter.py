@@ -13,16 +13,10 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementHandleGone,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils import _waiter
-from ansible_collections.solidfire.element.plugins.module_utils._waiter import (
-    COMPLETE,
-    ERROR,
-    FATAL,
-    GONE,
-    RUNNING,
-    Backoff,
-    Waiter,
-)
+from ansible_collections.solidfire.element.plugins.module_utils import _retry, _waiter
+from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE, ERROR, FATAL, GONE, RUNNING
+from ansible_collections.solidfire.element.plugins.module_utils._retry import Backoff
+from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
 LATENCY = 0.05
 
@@ -45,6 +39,8 @@ class FakeCluster:
         self.jobs = {}
         self.calls = []
         self.faults = {'GetAsyncResult': [], 'ListAsyncResults': [], 'release': []}
+        self.scripted = {}  # handle -> answers given verbatim to kept reads, first to last
+
 
     def _fault(self, kind):
         if self.faults[kind]:
@@ -56,6 +52,8 @@ class FakeCluster:
         self.calls.append(('GetAsyncResult', handle, keep_result, timeout))
         self.clock.now += LATENCY
         self._fault('GetAsyncResult' if keep_result else 'release')
+        if keep_result and self.scripted.get(handle):
+            return self.scripted[handle].pop(0)
         job = self.jobs.get(handle)
         if job is None or job.purged:
             raise ElementHandleGone(handle, 'xAsyncHandleDoesNotExist', 'Async handle %s does not exist.' % handle)
@@ -158,7 +156,7 @@ def test_request_timeout_never_outlives_the_deadline(cluster, clock):
     make_waiter(cluster, clock, timeout=20).run([9])
     timeouts = [call[3] for call in cluster.calls]
     assert timeouts[0] == 20
-    assert all(_waiter.MIN_REQUEST_TIMEOUT <= t <= 20 for t in timeouts)
+    assert all(_retry.MIN_REQUEST_TIMEOUT <= t <= 20 for t in timeouts)
     assert timeouts[-1] <= 2
 
 
@@ -188,7 +186,7 @@ def test_unreachable_cluster_gives_up_after_first_contact_grace(cluster, clock):
     start = clock.now
     outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
     assert outcome.state == FATAL and 'never answered' in outcome.message
-    assert _waiter.FIRST_CONTACT_GRACE_SECONDS <= clock.now - start < _waiter.FIRST_CONTACT_GRACE_SECONDS + 20
+    assert _retry.FIRST_CONTACT_GRACE_SECONDS <= clock.now - start < _retry.FIRST_CONTACT_GRACE_SECONDS + 20
 
 
 def test_outage_after_first_contact_is_retried_until_it_passes(cluster, clock):
@@ -284,8 +282,8 @@ def test_backoff_grows_to_the_cap_with_bounded_jitter(rand):
     backoff = Backoff(2, 15, rand=lambda: rand)
     delays = [backoff.next_delay() for dummy in range(12)]
     assert all(delay <= 15 for delay in delays)
-    assert delays[0] == pytest.approx(2 * (1 - _waiter.JITTER * rand))
-    assert delays[-1] == pytest.approx(15 * (1 - _waiter.JITTER * rand))
+    assert delays[0] == pytest.approx(2 * (1 - _retry.JITTER * rand))
+    assert delays[-1] == pytest.approx(15 * (1 - _retry.JITTER * rand))
     assert all(later >= earlier for earlier, later in zip(delays, delays[1:]))
 
 
@@ -298,7 +296,7 @@ def test_sleeps_follow_the_backoff_and_never_pass_the_deadline(cluster, clock):
     cluster.jobs[5] = FakeJob(finish_at=None)
     make_waiter(cluster, clock, timeout=100).run([5])
     assert max(clock.sleeps) <= 15
-    assert clock.sleeps[0] == pytest.approx(2 * (1 - _waiter.JITTER * 0.5))
+    assert clock.sleeps[0] == pytest.approx(2 * (1 - _retry.JITTER * 0.5))
     assert sum(clock.sleeps) <= 100
 
 
@@ -351,3 +349,88 @@ def test_a_handle_purged_mid_wait_keeps_no_stale_status(cluster, clock):
     outcome = Waiter(cluster, timeout=60, poll_interval=1, max_poll_interval=1, clock=clock, sleep=clock.sleep,
                      on_event=purge_after_first_poll).run([5]).outcomes[0]
     assert outcome.state == GONE and outcome.response is None
+
+
+# ------------------------------------------------------------------------------------------- odd answers
+RUNNING_ANSWER = {'status': 'running', 'resultType': 'Clone', 'details': {'percentComplete': 5}}
+
+
+@pytest.mark.parametrize('odd, what', [
+    ({'status': 'failed', 'resultType': 'Clone'}, "status 'failed'"),
+    ({'status': None, 'resultType': 'Clone'}, 'status None'),
+    ({'resultType': 'Clone'}, 'status None'),
+    ({'status': 'COMPLETE', 'result': {}}, "status 'COMPLETE'"),
+    ({'status': 'complete', 'resultType': 'Clone'}, 'neither a result nor an error'),
+    ({'status': 'complete', 'result': [1, 2]}, 'result that is not an object (list)'),
+    ({'status': 'complete', 'result': 'done'}, 'result that is not an object (str)'),
+    ({'status': 'running', 'asyncHandle': 999}, 'another handle (asyncHandle 999)'),
+])
+def test_an_answer_we_cannot_read_ends_the_wait_at_once_and_is_never_released(cluster, clock, odd, what):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 1000)
+    cluster.scripted[5] = [dict(RUNNING_ANSWER), dict(odd)]
+    report = make_waiter(cluster, clock).run([5])
+    outcome = report.outcomes[0]
+    assert outcome.state == FATAL and not outcome.finished and not outcome.released
+    assert 'async handle 5' in outcome.message and what in outcome.message and 'left untouched' in outcome.message
+    assert len(cluster.reads(keep=True)) == 2 and cluster.reads(keep=False) == []
+    assert not report.timed_out
+
+
+def test_complete_with_both_result_and_error_is_a_failed_job(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    both = {'status': 'complete', 'result': {'volumeID': 1}, 'error': {'name': 'xCloneFailed', 'message': 'x'}}
+    cluster.scripted[5] = [both]
+    outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
+    assert outcome.state == ERROR and outcome.response['error']['name'] == 'xCloneFailed'
+
+
+def test_an_error_that_is_not_an_object_is_kept_as_its_message(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    cluster.scripted[5] = [{'status': 'complete', 'error': 'disk on fire'}]
+    outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
+    assert outcome.state == ERROR and outcome.response['error'] == {'message': 'disk on fire'}
+
+
+def test_details_that_are_not_an_object_are_kept_under_value(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 1000)
+    cluster.scripted[5] = [{'status': 'running', 'details': 'copying'}]
+    outcome = make_waiter(cluster, clock, wait=False).run([5]).outcomes[0]
+    assert outcome.state == RUNNING and outcome.response['details'] == {'value': 'copying'}
+
+
+def test_many_handles_end_at_once_on_an_unknown_status(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    cluster.jobs[6] = FakeJob(finish_at=clock.now + 1000)
+    cluster.scripted[5] = [{'status': 'queued'}]
+    report = make_waiter(cluster, clock).run([5, 6])
+    assert [o.state for o in report.outcomes] == [FATAL, FATAL]
+    assert all("status 'queued'" in o.message for o in report.outcomes)
+    assert cluster.reads(keep=False) == []
+
+
+# ------------------------------------------------------------------------------------------- honest releases
+def test_a_release_whose_answer_was_lost_and_whose_retry_finds_it_gone_is_released(cluster, clock):
+    """The first release deleted the result but its answer was lost; the retry answers gone: released."""
+    cluster.jobs[5] = FakeJob(finish_at=clock.now)
+    cluster.faults['release'] = [ElementTransientError('Connection reset', reached=False)]
+    real_get = cluster.get_async_result
+
+    def lose_answer_after_delete(handle, keep_result=True, timeout=None):
+        if not keep_result and not cluster.jobs[handle].purged and cluster.faults['release']:
+            cluster.jobs[handle].purged = True  # the cluster deleted it, then the answer was lost
+        return real_get(handle, keep_result=keep_result, timeout=timeout)
+
+    cluster.get_async_result = lose_answer_after_delete
+    outcome = make_waiter(cluster, clock).run([5]).outcomes[0]
+    assert outcome.released is True and outcome.release_warning is None
+    assert len(cluster.reads(keep=False)) == 2
+
+
+def test_release_requests_stay_inside_the_deadline(cluster, clock):
+    cluster.jobs[5] = FakeJob(finish_at=clock.now + 9.9)
+    cluster.faults['release'] = [ElementTransientError('HTTP 503')] * 5
+    start = clock.now
+    make_waiter(cluster, clock, timeout=10, poll_interval=1, max_poll_interval=1).run([5])
+    releases = cluster.reads(keep=False)
+    assert releases and all(call[3] <= _retry.MIN_REQUEST_TIMEOUT + 1e-9 for call in releases)
+    assert clock.now - start <= 10 + (1 + len(releases)) * LATENCY + 1e-9  # the last poll, then the release
