@@ -1,11 +1,13 @@
 """The API error raised by simulator methods and turned into a JSON-RPC error envelope."""
 from __future__ import annotations
 
+DEFAULT_CODE = 500
+
 
 class ApiError(Exception):
     """An Element API error: answered as {"error": {"code", "name", "message", ...}}."""
 
-    def __init__(self, name: str, message: str, code: int = 500, extra: dict | None = None):
+    def __init__(self, name: str, message: str, code: int = DEFAULT_CODE, extra: dict | None = None):
         super().__init__(message)
         self.name = name
         self.message = message

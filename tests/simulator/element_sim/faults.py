@@ -4,18 +4,29 @@ from __future__ import annotations
 import threading
 
 from . import clock
-from .errors import ApiError, invalid
+from .errors import DEFAULT_CODE, ApiError, invalid
 
-KINDS = ("http_status", "drop", "slow", "api_error", "down", "non_json", "unauthorized")
+KINDS = ("http_status", "drop", "slow", "api_error", "down", "non_json", "unauthorized",
+         "drip", "stall", "endless", "shape", "lost_answer", "cut")
 _KIND_PARAMS = {
     "http_status": ("status", "body"),
     "drop": (),
     "slow": ("seconds",),
-    "api_error": ("name", "message"),
+    "api_error": ("name", "message", "httpStatus", "code"),
     "down": ("seconds",),
     "non_json": ("body",),
     "unauthorized": (),
+    "drip": ("chunk", "interval", "phase", "pad"),
+    "stall": ("phase", "seconds"),
+    "endless": ("length", "chunked", "seconds"),
+    "shape": ("set", "unset"),
+    "lost_answer": (),
+    "cut": ("bytes",),
 }
+MAX_SECONDS = 600  # the longest any fault may hold a connection (slow, stall, endless, drip)
+MAX_PAD = 16 * 1024 * 1024
+ENDLESS_LENGTH = 8 * 1024 ** 3
+PHASES = {"drip": ("body", "headers"), "stall": ("before_headers", "after_headers")}
 
 
 def _check_number(rule: dict, key: str, required: bool) -> None:
@@ -26,6 +37,91 @@ def _check_number(rule: dict, key: str, required: bool) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ApiError("xInvalidParameterType", f"Fault rule '{key}' must be a non-negative number.")
+
+
+def _check_int(rule: dict, key: str, minimum: int = 0, maximum: int | None = None) -> None:
+    """An optional integer parameter within [minimum, maximum]."""
+    value = rule.get(key)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError("xInvalidParameterType", f"Fault rule '{key}' must be an integer.")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and at most {maximum}"
+        raise invalid(f"Fault rule '{key}' of kind '{rule['kind']}' must be at least {minimum}{upper}; got {value}.")
+
+
+def _check_seconds(rule: dict, key: str, required: bool, maximum: float = MAX_SECONDS) -> None:
+    """A duration: a non-negative number, at most maximum."""
+    _check_number(rule, key, required)
+    if rule.get(key) is not None and rule[key] > maximum:
+        raise invalid(f"Fault rule '{key}' of kind '{rule['kind']}' must be at most {maximum} seconds; got {rule[key]}.")
+
+
+def _check_phase(rule: dict) -> None:
+    choices = PHASES[rule["kind"]]
+    rule.setdefault("phase", choices[0])
+    if rule["phase"] not in choices:
+        raise invalid(f"Fault rule 'phase' of kind '{rule['kind']}' must be one of {', '.join(choices)}; got {rule['phase']!r}.")
+
+
+def _http_status(rule: dict) -> None:
+    _check_number(rule, "status", True)
+
+
+def _slow(rule: dict) -> None:
+    _check_seconds(rule, "seconds", True)
+
+
+def _down(rule: dict) -> None:
+    _check_number(rule, "seconds", True)  # an outage window, not a wait: no upper bound
+
+
+def _api_error(rule: dict) -> None:
+    rule.setdefault("name", "xDBVersionMismatch")
+    rule.setdefault("message", f"Simulated {rule['name']}.")
+    rule.setdefault("httpStatus", 200)
+    rule.setdefault("code", DEFAULT_CODE)
+    _check_int(rule, "httpStatus", 100, 599)
+    _check_int(rule, "code", -(2 ** 31), 2 ** 31 - 1)
+
+
+def _drip(rule: dict) -> None:
+    rule.update({key: rule.get(key, default) for key, default in (("chunk", 1), ("interval", 0.5), ("pad", 0))})
+    _check_int(rule, "chunk", 1)
+    _check_seconds(rule, "interval", False, 60)
+    _check_int(rule, "pad", 0, MAX_PAD)
+    _check_phase(rule)
+
+
+def _stall(rule: dict) -> None:
+    _check_seconds(rule, "seconds", True)
+    _check_phase(rule)
+
+
+def _endless(rule: dict) -> None:
+    rule.update({key: rule.get(key, default) for key, default in (("length", ENDLESS_LENGTH), ("chunked", False), ("seconds", 120))})
+    _check_int(rule, "length", 1, 2 ** 62)
+    _check_seconds(rule, "seconds", False)
+    if not isinstance(rule["chunked"], bool):
+        raise ApiError("xInvalidParameterType", "Fault rule 'chunked' must be a boolean.")
+
+
+def _shape(rule: dict) -> None:
+    rule.setdefault("set", {})
+    rule.setdefault("unset", [])
+    if not isinstance(rule["set"], dict):
+        raise ApiError("xInvalidParameterType", "Fault rule 'set' must be a JSON object (keys to set in the result).")
+    if not isinstance(rule["unset"], list) or not all(isinstance(key, str) for key in rule["unset"]):
+        raise ApiError("xInvalidParameterType", "Fault rule 'unset' must be an array of key names (keys to remove from the result).")
+
+
+def _cut(rule: dict) -> None:
+    _check_int(rule, "bytes", 0)
+
+
+_CHECKS = {"http_status": _http_status, "slow": _slow, "down": _down, "api_error": _api_error, "drip": _drip,
+           "stall": _stall, "endless": _endless, "shape": _shape, "cut": _cut}
 
 
 def normalize(rule) -> dict:
@@ -45,13 +141,8 @@ def normalize(rule) -> dict:
     for key in _KIND_PARAMS[kind]:
         if key in rule:
             out[key] = rule[key]
-    if kind == "http_status":
-        _check_number(out, "status", True)
-    if kind in ("slow", "down"):
-        _check_number(out, "seconds", True)
-    if kind == "api_error":
-        out.setdefault("name", "xDBVersionMismatch")
-        out.setdefault("message", f"Simulated {out['name']}.")
+    if kind in _CHECKS:
+        _CHECKS[kind](out)
     return out
 
 

@@ -8,56 +8,21 @@ import re
 import socket
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import tls
 from .calllog import CallLog
 from .control import CONTROL
+from .delivery import InFlight, Wire
 from .errors import ApiError
 from .faults import FaultTable
 from .methods import METHODS, Context
 from .params import Params
+from .replies import NOT_FOUND_BODY, Call, Reply, faulted, html_page
 from .state import Cluster, Config
 from .versions import SUPPORTED_VERSIONS
 
 PATH_RE = re.compile(r"^/json-rpc/(?P<version>[^/?#]+)/?$")
-REALM = "Element API simulator"
-
-
-def html_page(title: str) -> bytes:
-    """A small HTML page like the ones a cluster's web server sends."""
-    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>".encode()
-
-
-UNAUTHORIZED_BODY = html_page("401 Unauthorized.")
-NOT_FOUND_BODY = html_page("404 Not Found")
-
-
-class Reply:
-    """What to send back: a status, a body and headers, or nothing at all (drop)."""
-
-    def __init__(self, status: int = 200, body: bytes = b"", content_type: str = "application/json", headers=None, drop=False):
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.headers = dict(headers or {})
-        self.drop = drop
-
-    @classmethod
-    def json(cls, payload: dict, status: int = 200) -> "Reply":
-        """A JSON reply."""
-        return cls(status, json.dumps(payload).encode())
-
-    @classmethod
-    def html(cls, status: int, body: bytes) -> "Reply":
-        """An HTML reply."""
-        return cls(status, body, "text/html")
-
-    @classmethod
-    def unauthorized(cls) -> "Reply":
-        """HTTP 401 with the HTML body real clusters send."""
-        return cls(401, UNAUTHORIZED_BODY, "text/html", {"WWW-Authenticate": f'Basic realm="{REALM}"'})
 
 
 class Request:  # pylint: disable=too-many-instance-attributes,too-few-public-methods
@@ -112,6 +77,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.host = host
         self.port = self.httpd.server_address[1]
         self.thread: threading.Thread | None = None
+        self.sending = InFlight()  # replies being sent right now (a slow fault's stays counted until it ends)
 
     @property
     def url(self) -> str:
@@ -131,34 +97,15 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.httpd.server_close()
 
     # request handling ---------------------------------------------------
-    def handle(self, req: Request, client: str) -> Reply:
-        """Turn one POST into a reply, applying faults and logging non-Sim calls."""
+    def handle(self, req: Request, client: str, wire: Wire) -> Reply:
+        """Turn one POST into a reply, applying faults and logging non-Sim calls (wire: its connection, for stalls)."""
         if req.is_sim:
             return self._answer(req)
         fault = self.faults.pick(req.method)
-        reply = self._faulted(req, fault) if fault else self._answer(req)
+        reply = faulted(fault, Call(req, lambda: self._answer(req), wire)) if fault else self._answer(req)
         self.calls.record(method=req.method, params=req.params, id=req.rpc_id, version=req.version, client=client,
-                          httpStatus=None if reply.drop else reply.status, fault=fault["kind"] if fault else None)
+                          httpStatus=reply.logged_status, fault=fault["kind"] if fault else None)
         return reply
-
-    def _faulted(self, req: Request, fault: dict) -> Reply:
-        kind = fault["kind"]
-        if kind in ("drop", "down"):
-            return Reply(drop=True)
-        if kind == "slow":
-            time.sleep(float(fault["seconds"]))
-            return self._answer(req)
-        if kind == "http_status":
-            status = int(fault["status"])
-            body = fault.get("body")
-            return Reply.html(status, body.encode() if body is not None else html_page(f"{status} Simulated Error"))
-        if kind == "api_error":
-            error = ApiError(fault["name"], fault["message"])
-            return Reply.json({"id": req.rpc_id, "error": error.to_dict()})
-        if kind == "non_json":
-            body = fault.get("body")
-            return Reply.html(200, body.encode() if body is not None else html_page("Service Temporarily Unavailable"))
-        return Reply.unauthorized()
 
     def _answer(self, req: Request) -> Reply:
         if not req.valid_path:
@@ -192,7 +139,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """One connection; HTTP/1.1 keep-alive with Content-Length on every reply."""
+    """One connection; HTTP/1.1 keep-alive with Content-Length on every reply (fault deliveries close it)."""
 
     protocol_version = "HTTP/1.1"
     server_version = "ElementSim/1.0"
@@ -207,31 +154,17 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         req = Request(self.path, body, self.headers.get("Authorization"))
-        reply = self.server.sim.handle(req, f"{self.client_address[0]}:{self.client_address[1]}")
-        self._send(reply)
+        wire = Wire(self)
+        with self.server.sim.sending:
+            wire.deliver(self.server.sim.handle(req, f"{self.client_address[0]}:{self.client_address[1]}", wire))
 
     def do_GET(self):  # pylint: disable=invalid-name
         """Only POST is served."""
         if PATH_RE.match(self.path):
-            self._send(Reply(405, html_page("405 Method Not Allowed"), "text/html", {"Allow": "POST"}))
+            reply = Reply(405, html_page("405 Method Not Allowed"), "text/html", {"Allow": "POST"})
         else:
-            self._send(Reply.html(404, NOT_FOUND_BODY))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.drop:
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
+            reply = Reply.html(404, NOT_FOUND_BODY)
+        Wire(self).deliver(reply)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Quiet: the call log (SimCallLog) records requests."""
