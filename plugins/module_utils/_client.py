@@ -195,6 +195,19 @@ def redact(text, secret):
     return text
 
 
+def redact_values(value, secret):
+    """value with every form of secret replaced in every string it holds (dict keys and values, lists)."""
+    if not secret:
+        return value
+    if isinstance(value, dict):
+        return dict((redact_values(key, secret), redact_values(item, secret)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [redact_values(item, secret) for item in value]
+    if isinstance(value, STRING_TYPES):
+        return redact(value, secret)
+    return value
+
+
 def classify_api_error(name, message, code=None):
     """Turn a JSON-RPC error object into the exception class a caller should see."""
     if name in ENDPOINT_NAMES:

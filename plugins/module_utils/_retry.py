@@ -26,8 +26,12 @@ BACKOFF_FACTOR = 1.5
 JITTER = 0.1
 # Before the cluster has answered once, an unreachable endpoint is more likely a wrong hostname than a failover.
 FIRST_CONTACT_GRACE_SECONDS = 60.0
-# The time a request gets when the deadline has (nearly) passed: a last poll or a release, never more.
+# The time a request gets when the deadline has (nearly) passed: a last poll, never more.
 MIN_REQUEST_TIMEOUT = 0.5
+# Every request of a task ends by the deadline plus this (a last poll, the releases): the task ends by then too.
+FINAL_GRACE_SECONDS = 1.0
+# A request is not sent with less time than this left.
+MIN_USEFUL_TIMEOUT = 0.1
 
 
 class ElementGaveUp(ElementError):
@@ -36,6 +40,13 @@ class ElementGaveUp(ElementError):
 
 class ElementNeverReached(ElementError):
     """The cluster never answered within FIRST_CONTACT_GRACE_SECONDS: most likely a wrong hostname or port."""
+
+
+class OutOfTime(ElementTransientError):
+    """No time is left for another request: the deadline and its grace have passed."""
+
+    def __init__(self):
+        super(OutOfTime, self).__init__('wait_timeout ended before the next request could be sent', reached=True)
 
 
 class Abandoned(Exception):
@@ -76,8 +87,14 @@ class Deadline:
         return self.end - self._clock()
 
     def request_timeout(self, http_timeout):
-        """A request's time: http_timeout, but never past the deadline (a last request gets a little)."""
-        return max(MIN_REQUEST_TIMEOUT, min(http_timeout, self.remaining()))
+        """A request's time: http_timeout, but never past the deadline; a last request gets MIN_REQUEST_TIMEOUT,
+        and none ends later than FINAL_GRACE_SECONDS after the deadline."""
+        remaining = self.remaining()
+        return min(http_timeout, max(MIN_REQUEST_TIMEOUT, remaining), remaining + FINAL_GRACE_SECONDS)
+
+    def final_timeout(self, http_timeout):
+        """The time a closing request (a release) may take: it must end by the deadline + FINAL_GRACE_SECONDS."""
+        return min(http_timeout, self.remaining() + FINAL_GRACE_SECONDS)
 
 
 class Retrier:
@@ -107,13 +124,20 @@ class Retrier:
             self.check_abandoned()
             try:
                 return self.attempt(function, http_timeout, *args, **kwargs)
+            except OutOfTime:
+                pass  # pause() gives up, naming the last real fault
             except ElementTransientError as exc:
                 self.note_transient(exc)
             self.pause(context)
 
     def attempt(self, function, http_timeout, *args, **kwargs):
-        """One call with a request timeout inside the deadline; marks the cluster as reached when it answers."""
+        """One call with a request timeout inside the deadline; marks the cluster as reached when it answers.
+
+        OutOfTime, without sending anything, once no time is left for a request.
+        """
         kwargs['timeout'] = self.deadline.request_timeout(http_timeout)
+        if kwargs['timeout'] < MIN_USEFUL_TIMEOUT:
+            raise OutOfTime()
         try:
             answer = function(*args, **kwargs)
         except ElementTransientError as exc:

@@ -4,8 +4,8 @@
 """The frame every task of the collection shares, whoever drives it.
 
 Private to the collection. Bad input is refused before any request; one client (one HTTPS session) serves the
-whole task and is always closed; expected failures come back as failed results, never as exceptions; the
-validate_certs warning is given once. run_as_module turns such a result into a module exit.
+whole task and is always closed; failures come back as failed results, never as exceptions; the validate_certs
+warning is given once; no form of the password is left in the result. run_as_module turns such a result into a module exit.
 Runs on targets, so it stays compatible with every Python a supported ansible-core allows there.
 """
 
@@ -19,6 +19,8 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     ElementError,
+    redact,
+    redact_values,
 )
 
 INSECURE_WARNING = ('validate_certs is false: the cluster certificate is not verified, so the password is sent to '
@@ -41,11 +43,15 @@ def run_with_client(params, errors, work, client_factory=client_from_params):
         result = work(client)
     except ElementError as exc:
         result = failed(str(exc))
+    except Exception as exc:  # pylint: disable=broad-except - a bug must still end as a task failure, redacted
+        result = failed(redact('Unexpected %s while talking to the cluster: %s. The task stopped there; please '
+                               'report this.' % (type(exc).__name__, exc), params.get('password')))
     finally:
         client.close()
     if not params['validate_certs']:
         result['warnings'] = [INSECURE_WARNING] + result.get('warnings', [])
-    return result
+    # Job results and errors come from the cluster as they are: one that echoes the password must not show it.
+    return redact_values(result, params.get('password'))
 
 
 def run_as_module(module, run):

@@ -10,17 +10,22 @@ returns the task result dict. Expected failures come back as failed results, nev
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import random
+import time
+
 from ansible_collections.solidfire.element.plugins.module_utils._args import (
     check_get_async_result_params,
     client_from_params,
     requested_handles,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._results import skipped_result, task_result
+from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC
 from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
 
-def run_get_async_result(params, check_mode, on_event=None, abandoned=None, client_factory=client_from_params):
+def run_get_async_result(params, check_mode, on_event=None, abandoned=None, client_factory=client_from_params,
+                         clock=MONOTONIC, sleep=time.sleep, rand=random.random):
     """Check mode reads each handle once and never releases; otherwise wait (if asked) and release (unless kept)."""
     errors = check_get_async_result_params(params)
     if not errors:
@@ -36,6 +41,9 @@ def run_get_async_result(params, check_mode, on_event=None, abandoned=None, clie
             max_poll_interval=params['max_poll_interval'],
             wait=params['wait'] and not check_mode,
             release=not (params['keep_result'] or check_mode),
+            clock=clock,
+            sleep=sleep,
+            rand=rand,
             on_event=on_event,
             abandoned=abandoned,
         )

@@ -32,15 +32,19 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementTransientError,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
+    MIN_USEFUL_TIMEOUT,
     MONOTONIC,
     Abandoned,
     Backoff,
     Deadline,
+    OutOfTime,
     Retrier,
 )
 
 HEARTBEAT_SECONDS = 20.0
 RELEASE_ATTEMPTS = 3
+# Sleeps shorter than this are skipped: time that small may not even move a clock's float value.
+SLEEP_RESOLUTION = 1e-3
 
 
 class Outcome:
@@ -152,6 +156,8 @@ class Waiter:
             self._retrier.check_abandoned()
             try:
                 poll_round(outcomes)
+            except OutOfTime:
+                return True
             except ElementTransientError as exc:
                 self._retrier.note_transient(exc)
             if not any(self._pending(outcome) for outcome in outcomes):
@@ -220,13 +226,17 @@ class Waiter:
         """Read once more without keepResult: the cluster then deletes the result we already hold.
 
         A "gone" answer means the cluster has deleted it: an earlier attempt whose answer was lost did, or someone
-        else. Either way it is released. Attempts stay inside the deadline (the last one gets a little time).
+        else. Either way it is released. Releases end by the deadline plus FINAL_GRACE_SECONDS: one that cannot is
+        not tried, and the result stays on the cluster (with a warning), never lost.
         """
         last_error = None
         for attempt in range(RELEASE_ATTEMPTS):
+            timeout = self._deadline.final_timeout(self.client.http_timeout)
+            if timeout < MIN_USEFUL_TIMEOUT:
+                last_error = last_error or 'no time was left before wait_timeout ended'
+                break
             try:
-                self.client.get_async_result(outcome.handle, keep_result=False,
-                                             timeout=self._deadline.request_timeout(self.client.http_timeout))
+                self.client.get_async_result(outcome.handle, keep_result=False, timeout=timeout)
             except ElementHandleGone:
                 last_error = None
             except ElementTransientError as exc:
@@ -253,12 +263,14 @@ class Waiter:
         wake = self._clock() + seconds
         while True:
             now = self._clock()
-            if now >= wake:
+            left = wake - now
+            if left < SLEEP_RESOLUTION:
                 return
-            if now - self._last_line >= HEARTBEAT_SECONDS:
+            until_heartbeat = self._last_line + HEARTBEAT_SECONDS - now
+            if until_heartbeat < SLEEP_RESOLUTION:
                 self._heartbeat(outcomes)
                 continue
-            self._sleep(min(wake - now, self._last_line + HEARTBEAT_SECONDS - now))
+            self._sleep(min(left, until_heartbeat))
 
     def _heartbeat(self, outcomes):
         running = [str(outcome.handle) for outcome in outcomes if self._pending(outcome)]

@@ -19,7 +19,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.solidfire.element.plugins.module_utils._client import HAS_REQUESTS, redact
 
 display = Display()
 
@@ -55,7 +55,10 @@ class ElementActionBase(ActionBase):
         # Under `async` the module runs in the background through async_wrapper, which needs a module.
         in_process = self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS and not self._task.async_val
         if in_process:
-            result.update(self.run_task(params, self._task.check_mode, self._progress, self._controller_gone_check()))
+            password = params.get('password')
+            result.update(self.run_task(params, self._task.check_mode,
+                                        lambda kind, text: self._progress(kind, redact(text, password)),
+                                        self._controller_gone_check()))
         else:
             result.update(self._run_on_target(rules['argument_spec'], params, task_vars))
         return remove_values(result, no_log_values)
