@@ -63,13 +63,23 @@ options:
     type: path
   http_timeout:
     description:
-      - Seconds to wait for one HTTP answer from the cluster.
-      - A request that runs out of time counts as a transient fault and is retried while the wait deadline allows.
+      - Seconds one request to the cluster may take as a whole, that is connecting, the TLS handshake, sending the
+        request, the headers and the whole body together, not each socket read. A server that stalls, or sends its
+        answer a byte at a time, is abandoned when the time is up.
+      - A request never runs past what is left of C(wait_timeout) (in modules that have it), so the task ends within
+        C(wait_timeout) plus about a second.
+      - A request that runs out of time counts as a transient fault and is retried while the wait deadline allows
+        (in M(solidfire.element.async_results_info), which has no wait options, for up to 30 seconds).
     type: float
     default: 30.0
 requirements:
   - requests (Python library) on the host that runs the task (the controller for a local connection)
 notes:
-  - Transient faults (connection resets, HTTP 5xx, non-JSON bodies, C(xDBVersionMismatch), C(xNotPrimary))
-    are retried with capped exponential backoff; wrong credentials, a wrong O(api_version) and TLS failures are not.
+  - Transient faults (connection resets, requests that run out of O(http_timeout), answers broken off midway,
+    HTTP 5xx without an API error, non-JSON bodies, C(xDBVersionMismatch), C(xNotPrimary)) are retried with capped
+    exponential backoff; wrong credentials, a wrong O(api_version) and TLS failures are not.
+  - An API error is classified by its error name whatever the HTTP status it comes with; for example
+    C(xAsyncHandleDoesNotExist) sent with HTTP 500 means that the handle is gone, and is not retried.
+  - An answer larger than 16 MiB (far more than any Element answer) is abandoned before it is held whole and fails
+    the task; it is not retried.
 '''

@@ -17,7 +17,9 @@ description:
     started by another tool, so that M(solidfire.element.get_async_result) can wait on them.
   - Never purges anything. C(ListAsyncResults) does not delete results, and this module never sends
     C(GetAsyncResult), whose read of a completed job without C(keepResult) would.
-  - Transient faults (HTTP 5xx, dropped connections, C(xDBVersionMismatch)) are retried a few times with backoff.
+  - Transient faults (HTTP 5xx without an API error, dropped connections, requests that run out of
+    O(http_timeout), C(xDBVersionMismatch)) are retried with backoff for up to 30 seconds; the module has no wait
+    options.
 author:
   - solidfire.element contributors (!UNKNOWN)
 options:

@@ -17,8 +17,13 @@ description:
   - Every poll reads with C(keepResult=true), so a retry, a re-run or a second reader never loses the result.
     Only after the result is held, and unless O(keep_result=true), the handle is released with one read
     without C(keepResult), which deletes it on the cluster.
-  - A job that completes with an C(error) object fails the task (see O(fail_on_error)). Element has no
-    C(failed) status; failure is C(complete) with C(error).
+  - A job that completes with an C(error) object fails the task (see O(fail_on_error)), also when a C(result)
+    came with it. Element has no C(failed) status; failure is C(complete) with C(error).
+  - An answer the module cannot read (a status other than C(running) or C(complete), C(complete) with neither
+    C(result) nor C(error), a result that is not an object, an answer about another handle) fails the task at
+    once, and the handle is left untouched (neither waited on nor released).
+  - The task ends within O(wait_timeout) plus about a second, whatever the network or the cluster does; each
+    request, body included, ends within O(http_timeout) and never runs past what is left of O(wait_timeout).
   - Several handles are watched with one C(ListAsyncResults) call per poll round.
   - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
     C(delegate_to: localhost)), printing a progress line when a job's status or details change and a heartbeat
@@ -203,7 +208,9 @@ async_handle:
   type: int
   sample: 389
 status:
-  description: C(running) or C(complete), as the API reported it; null when the handle was gone or never read.
+  description:
+    - C(running) or C(complete), as the API reported it; null when the handle was gone or never read.
+    - When the wait ended on an answer that could not be read, what the cluster sent (for example C(failed)).
   returned: when a handle was given with O(async_handle)
   type: str
   sample: complete
@@ -272,7 +279,9 @@ results:
       description: The handle.
       type: int
     status:
-      description: C(running) or C(complete); null when the handle was gone or never read.
+      description:
+        - C(running) or C(complete); null when the handle was gone or never read.
+        - When the wait ended on an answer that could not be read, what the cluster sent.
       type: str
     finished:
       description: Whether this job completed.

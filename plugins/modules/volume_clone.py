@@ -19,9 +19,9 @@ description:
     returned, so a re-run of the same playbook waits on the same clone. The existing volume is not modified.
   - C(CloneVolume) is not idempotent on the wire, so it is never sent twice without first looking the name up
     again. Transient faults (clone limits such as C(xMaxClonesPerVolumeExceeded) and C(xMaxClonesPerNodeExceeded),
-    dropped connections, HTTP 5xx, C(xDBVersionMismatch)) are retried with capped exponential backoff while
-    O(wait_timeout) allows; before each retry the target name is looked up, and a volume found then (a request
-    whose answer was lost did start the clone) is adopted with RV(changed=true).
+    dropped connections, HTTP 5xx without an API error, C(xDBVersionMismatch)) are retried with capped
+    exponential backoff while O(wait_timeout) allows; before each retry the target name is looked up, and a volume
+    found then (a request whose answer was lost did start the clone) is adopted with RV(changed=true).
   - Fatal errors (a missing source volume, snapshot or account, C(xPermissionDenied), wrong credentials, a wrong
     O(api_version)) fail the task at once with a message naming the ID.
   - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
@@ -114,8 +114,9 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 notes:
-  - O(wait_timeout) bounds the whole task, that is retries of C(CloneVolume) (for example while the source volume
-    has its maximum of two running clone jobs) and, with O(wait=true), the wait for the clone job.
+  - O(wait_timeout) bounds the whole task, that is the lookups of the source and target volumes, retries of
+    C(CloneVolume) (for example while the source volume has its maximum of two running clone jobs) and, with
+    O(wait=true), the wait for the clone job; the task ends within O(wait_timeout) plus about a second.
   - Clones do not inherit the source's volume access group membership (an Element rule).
 attributes:
   action:
