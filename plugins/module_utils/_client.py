@@ -289,7 +289,8 @@ class ElementClient:
         def exchange():
             try:
                 outcome['answer'] = self._post_and_read(method, body, seconds)
-            except Exception as exc:  # pylint: disable=broad-except - handed over to the waiting thread
+            # Whatever fails is handed over to the waiting thread, which raises it.
+            except Exception as exc:  # pylint: disable=broad-except
                 outcome['error'] = exc
             finally:
                 finished.set()
@@ -341,7 +342,8 @@ class ElementClient:
                     raise self._too_large(method, '%s arrived before it was abandoned' % _mib(len(content)))
         except ElementError:
             raise
-        except Exception as exc:  # pylint: disable=broad-except - any break of the stream: reset, IncompleteRead
+        # Any break of the stream (a reset, IncompleteRead, a socket shut down when the time was up) is transient.
+        except Exception as exc:  # pylint: disable=broad-except
             raise ElementTransientError(self._redact(
                 'The answer of %s to %s broke off after %d bytes: %s' % (self.url, method, len(content), _root_cause(exc))))
         return bytes(content)
@@ -360,7 +362,8 @@ class ElementClient:
                 continue
             try:
                 sock.shutdown(socket.SHUT_RDWR)
-            except Exception:  # pylint: disable=broad-except - already closed, or never connected
+            # Already closed, or never connected: nothing to stop.
+            except Exception:  # pylint: disable=broad-except
                 pass
 
     # ------------------------------------------------------------------------------------------ answers

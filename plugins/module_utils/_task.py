@@ -43,7 +43,8 @@ def run_with_client(params, errors, work, client_factory=client_from_params):
         result = work(client)
     except ElementError as exc:
         result = failed(str(exc))
-    except Exception as exc:  # pylint: disable=broad-except - a bug must still end as a task failure, redacted
+    # A bug must still end as a task failure, redacted, never as a traceback.
+    except Exception as exc:  # pylint: disable=broad-except
         result = failed(redact('Unexpected %s while talking to the cluster: %s. The task stopped there; please '
                                'report this.' % (type(exc).__name__, exc), params.get('password')))
     finally:

@@ -41,7 +41,6 @@ class FakeCluster:
         self.faults = {'GetAsyncResult': [], 'ListAsyncResults': [], 'release': []}
         self.scripted = {}  # handle -> answers given verbatim to kept reads, first to last
 
-
     def _fault(self, kind):
         if self.faults[kind]:
             fault = self.faults[kind].pop(0)

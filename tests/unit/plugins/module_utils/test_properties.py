@@ -241,12 +241,13 @@ def check_invariants(handles, cluster, session, result, elapsed, options, check_
             assert any(str(handle) in problem for handle in handles), problem
 
 
+# The example is a failure found earlier: a release whose answer is lost is retried and found gone (released).
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(jobs=jobs_strategy, options=options_strategy, check_mode=st.booleans(), kinds=script_strategy,
        latencies=latency_strategy)
 @example(jobs=[dict(finish_in=0, error=False)], options=dict(wait=True, keep_result=False, fail_on_error=True,
          wait_timeout=5, poll_interval=1, max_poll_interval=5, http_timeout=30), check_mode=False,
-         kinds=['true', 'lost', 'true'], latencies=[]).via('a release whose answer is lost is retried and found gone')
+         kinds=['true', 'lost', 'true'], latencies=[])
 def test_a_task_keeps_every_promise_whatever_the_cluster_answers(jobs, options, check_mode, kinds, latencies):
     clock = Clock()
     handles, cluster, session, result, elapsed = run_task(clock, jobs, options, check_mode, kinds, latencies)
