@@ -108,7 +108,7 @@ def clone_job_handle(entries, volume_id, include_completed=False):
 def list_with_retries(client, result_types=None, clock=MONOTONIC, sleep=time.sleep, rand=None):
     """ListAsyncResults, retrying transient faults for INFO_RETRY_SECONDS; fatal ones raise at once."""
     backoff = Backoff(INFO_FIRST_DELAY, INFO_MAX_DELAY, rand) if rand else Backoff(INFO_FIRST_DELAY, INFO_MAX_DELAY)
-    retrier = Retrier(Deadline(INFO_RETRY_SECONDS, clock), backoff, sleep)
+    retrier = Retrier(Deadline(INFO_RETRY_SECONDS, clock, name='the retry time of async_results_info'), backoff, sleep)
     return retrier.call(client.list_async_results, client.http_timeout, 'listing the async results', result_types)
 
 

@@ -58,7 +58,7 @@ def _problem(outcome, report, params):
         if outcome.response and outcome.response.get('details'):
             text += ', details: %s' % (outcome.response['details'],)
         if report.transient_errors:
-            text += '; %d transient errors, last: %s' % (report.transient_errors, report.last_transient)
+            text += '; %d transient errors, last: %s' % (report.transient_errors, report.last_transient.rstrip('.'))
         return text + '. The handle was left untouched: run the task again to resume waiting.'
     if outcome.state is None:
         return 'Async handle %s could not be read: %s' % (handle, report.last_transient)

@@ -71,8 +71,9 @@ class Backoff:
 class Deadline:
     """A point on the monotonic clock that every request and sleep of a task must respect."""
 
-    def __init__(self, seconds, clock=MONOTONIC):
+    def __init__(self, seconds, clock=MONOTONIC, name='wait_timeout'):
         self._clock = clock
+        self.name = name  # what the user knows the limit as, for messages
         self.seconds = float(seconds)
         self.start = clock()
         self.end = self.start + self.seconds
@@ -164,8 +165,9 @@ class Retrier:
         """Sleep the next backoff delay, cut to the deadline; ElementGaveUp when no time is left."""
         remaining = self.deadline.remaining()
         if remaining <= 0:
-            raise ElementGaveUp('Gave up %s after %d s (wait_timeout) and %d transient errors; last error: %s'
-                                % (context, self.deadline.seconds, self.transient_errors, self.last_transient))
+            raise ElementGaveUp('Gave up %s after %d s (%s) and %d transient errors; last error: %s'
+                                % (context, self.deadline.seconds, self.deadline.name, self.transient_errors,
+                                   self.last_transient))
         self._sleep(min(self.backoff.next_delay(), remaining))
 
     def check_abandoned(self):

@@ -243,7 +243,9 @@ src_volume_id:
   type: int
   sample: 42
 status:
-  description: C(running) or C(complete) for the clone job, as the API reported it; null when the handle was gone.
+  description:
+    - C(running) or C(complete) for the clone job, as the API reported it; null when the handle was gone.
+    - When the wait ended on an answer that could not be read, what the cluster sent.
   returned: when O(wait=true) and there was a clone job to wait for
   type: str
   sample: complete
