@@ -18,8 +18,6 @@ unset SOLIDFIRE_CA_PATH
 out="${OUTPUT_DIR:-${SIM_DIR}}/security-out"
 rm -rf "${out}"
 mkdir -p "${out}/tree" "${out}/junit"
-export ANSIBLE_CONNECTION_PLUGINS
-ANSIBLE_CONNECTION_PLUGINS="$(cd ../get_async_result_remote/connection_plugins && pwd)"
 export ANSIBLE_LOG_PATH="${out}/ansible.log"
 export ANSIBLE_CALLBACKS_ENABLED=ansible.builtin.tree,ansible.builtin.junit
 export ANSIBLE_CALLBACK_TREE_DIR="${out}/tree" JUNIT_OUTPUT_DIR="${out}/junit"

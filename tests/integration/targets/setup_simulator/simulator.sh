@@ -6,7 +6,9 @@
 #   sim_call METHOD '{json params}'     # prints the JSON result of one call (Sim* control methods too)
 #   sim_playbook PLAYBOOK [args...]     # ansible-playbook with this target's inventory, output tee'd to a log
 #
-# sim_start exports SOLIDFIRE_HOSTNAME/USERNAME/PASSWORD/CA_PATH for the modules under test, and SIM_URL,
+# sim_start exports SOLIDFIRE_HOSTNAME/USERNAME/PASSWORD/CA_PATH for the modules under test, the sim_call lookup
+# and the solidfire_test_local connection (ansible_connection=solidfire_test_local runs modules on the "target",
+# this machine, as for a real remote host), and SIM_URL,
 # SIM_CA, SIM_USERNAME, SIM_PASSWORD, SIM_INVENTORY for the tests' own control calls (tests may change
 # SOLIDFIRE_* freely; the SIM_* values keep reaching the simulator). An EXIT trap stops the simulator.
 
@@ -95,8 +97,10 @@ sim_start() {
     done
     SIM_INVENTORY="${SIM_DIR}/inventory"
     export SIM_DIR SIM_PID SIM_URL SIM_CA SIM_USERNAME SIM_PASSWORD SIM_INVENTORY
-    # sim_call.yml's lookup (the same control calls, made on the controller)
+    # sim_call.yml's lookup (the same control calls, made on the controller), and the solidfire_test_local
+    # connection: a host that action plugins treat as remote, so the module runs "on the target" (this machine)
     export ANSIBLE_LOOKUP_PLUGINS="${SIM_SETUP_DIR}/lookup_plugins"
+    export ANSIBLE_CONNECTION_PLUGINS="${SIM_SETUP_DIR}/connection_plugins"
     export SOLIDFIRE_HOSTNAME="${SIM_URL#https://}"
     export SOLIDFIRE_USERNAME="${SIM_USERNAME}"
     export SOLIDFIRE_PASSWORD="${SIM_PASSWORD}"
@@ -127,9 +131,12 @@ sim_json() {
 
 sim_playbook() {
     # sim_playbook PLAYBOOK [ansible-playbook args...]: output goes to the terminal and to ${SIM_LOG}.
+    # With SIM_MEASURE=FILE set, FILE gets "<wall seconds> <peak RSS KiB of the largest process of the run>".
     SIM_LOG="${OUTPUT_DIR:-${SIM_DIR}}/$(basename "$1" .yml).log"
     export SIM_LOG
-    ansible-playbook -i "${SIM_INVENTORY}" "$@" 2>&1 | tee "${SIM_LOG}"
+    local measure=()
+    if [ -n "${SIM_MEASURE:-}" ]; then measure=("${SIM_PYTHON}" "${SIM_SETUP_DIR}/measure.py" "${SIM_MEASURE}"); fi
+    "${measure[@]}" ansible-playbook -i "${SIM_INVENTORY}" "$@" 2>&1 | tee "${SIM_LOG}"
     return "${PIPESTATUS[0]}"
 }
 
