@@ -366,6 +366,14 @@ def test_a_streamed_body_over_the_cap_is_abandoned_saying_how_much_arrived():
     assert '17.0 MiB arrived before it was abandoned' in str(raised.value) and endless.closed
 
 
+def test_a_body_of_countless_tiny_values_is_refused_before_parsing():
+    """Under the byte cap, but [[],[],...] would take hundreds of MiB once parsed."""
+    client, _session = make_client(FakeResponse(text='[' + '[],' * (2 * 1024 * 1024) + '[]]'))
+    with pytest.raises(ElementAnswerTooLarge) as raised:
+        client.call('ListAsyncResults')
+    assert 'values, more than the 1000000' in str(raised.value)
+
+
 def test_a_body_broken_off_midway_is_transient():
     broken = FakeResponse(chunks=[b'{"id": 1, "res', requests.exceptions.ChunkedEncodingError('IncompleteRead(14 bytes read)')])
     client, _session = make_client(broken)
