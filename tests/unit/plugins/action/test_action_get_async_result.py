@@ -51,7 +51,7 @@ def test_a_complete_job_is_read_released_and_the_client_closed(make_local_action
 
 
 def test_check_mode_reads_once_and_never_releases(make_local_action, with_client, lines):
-    client, _ = with_client({'GetAsyncResult': [dict(COMPLETE)]})
+    client = with_client({'GetAsyncResult': [dict(COMPLETE)]})[0]
     result = run(make_local_action(plugin_module.ActionModule, task_args(), check_mode=True))
     assert client.calls == [('GetAsyncResult', {'asyncHandle': 5, 'keepResult': True})]
     assert result['released'] is False and result['changed'] is True  # would release
@@ -65,7 +65,7 @@ def test_validate_certs_false_warns(make_local_action, with_client, lines):
 
 
 def test_an_element_error_fails_the_task_and_closes_the_client(make_local_action, with_client, lines):
-    client, _ = with_client({'GetAsyncResult': [ElementAuthError('The cluster rejected the credentials.')]})
+    client = with_client({'GetAsyncResult': [ElementAuthError('The cluster rejected the credentials.')]})[0]
     result = run(make_local_action(plugin_module.ActionModule, task_args()))
     assert result['failed'] is True and result['changed'] is False
     assert 'rejected the credentials' in result['msg']
@@ -73,7 +73,7 @@ def test_an_element_error_fails_the_task_and_closes_the_client(make_local_action
 
 
 def test_a_bug_ends_as_a_failed_task_without_the_password(make_local_action, with_client, lines):
-    client, _ = with_client({'GetAsyncResult': [RuntimeError('boom near %s' % PASSWORD)]})
+    client = with_client({'GetAsyncResult': [RuntimeError('boom near %s' % PASSWORD)]})[0]
     result = run(make_local_action(plugin_module.ActionModule, task_args()))
     assert result['failed'] is True
     assert result['msg'].startswith('Unexpected RuntimeError while talking to the cluster: boom near ')
@@ -82,7 +82,7 @@ def test_a_bug_ends_as_a_failed_task_without_the_password(make_local_action, wit
 
 
 def test_a_client_that_cannot_be_made_fails_the_task(make_local_action, with_client, lines):
-    client, _ = with_client({}, error=ElementTLSError('ca_path does not exist.'))
+    client = with_client({}, error=ElementTLSError('ca_path does not exist.'))[0]
     result = run(make_local_action(plugin_module.ActionModule, task_args()))
     assert result == {'failed': True, 'changed': False, 'msg': 'ca_path does not exist.'}
     assert client.calls == [] and client.closed == 0

@@ -20,7 +20,7 @@ def task_args(**extra):
 
 
 def test_a_bug_ends_as_a_failed_task_without_the_password(make_local_action, scripted_client, lines):
-    client, _ = scripted_client(plugin_module, 'run_volume_clone', {}, otherwise=RuntimeError('failed for %s' % PASSWORD))
+    client = scripted_client(plugin_module, 'run_volume_clone', {}, otherwise=RuntimeError('failed for %s' % PASSWORD))[0]
     result = make_local_action(plugin_module.ActionModule, task_args(wait=True)).run(task_vars={})
     assert result['failed'] is True and result['changed'] is False
     assert result['msg'].startswith('Unexpected RuntimeError while talking to the cluster: ')

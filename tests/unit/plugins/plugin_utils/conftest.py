@@ -65,4 +65,3 @@ def make_action():
         return plugin
 
     return make
-

@@ -52,9 +52,13 @@ def ran_in_process(plugin):
     return hasattr(plugin, 'handed') and not plugin.executed.calls
 
 
-def module_args_of(plugin):
+def only_call_kwargs(plugin):
     assert len(plugin.executed.calls) == 1
-    return plugin.executed.calls[0][1]['module_args']
+    return plugin.executed.calls[0][1]
+
+
+def module_args_of(plugin):
+    return only_call_kwargs(plugin)['module_args']
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +97,7 @@ def test_any_other_connection_runs_the_module_on_the_target(make_action, transpo
     plugin = make_action(Probe, task_args(), transport=transport, module_answer={'changed': True, 'msg': 'target'})
     result = run(plugin)
     assert not hasattr(plugin, 'handed')
-    (_, kwargs), = plugin.executed.calls
+    kwargs = only_call_kwargs(plugin)
     assert kwargs['module_name'] == 'solidfire.element.get_async_result'
     assert kwargs['wrap_async'] is False
     assert result == {'changed': True, 'msg': 'target'}
@@ -125,7 +129,7 @@ def test_async_runs_the_module_through_async_wrapper(make_action, transport):
     plugin = make_action(Probe, task_args(), transport=transport, async_val=30, module_answer=dict(ASYNC_STARTED))
     result = run(plugin)
     assert not hasattr(plugin, 'handed')
-    (_, kwargs), = plugin.executed.calls
+    kwargs = only_call_kwargs(plugin)
     assert kwargs['wrap_async'] is True
     # poll: 0 registers the job id as async_wrapper gave it; with poll: N the executor polls async_status with it
     assert result == ASYNC_STARTED
@@ -136,7 +140,7 @@ def test_async_runs_the_module_through_async_wrapper(make_action, transport):
 def test_async_on_a_connection_with_native_async_does_not_wrap(make_action):
     plugin = make_action(Probe, task_args(), transport='winrm', async_val=30, has_native_async=True)
     run(plugin)
-    (_, kwargs), = plugin.executed.calls
+    kwargs = only_call_kwargs(plugin)
     assert kwargs['wrap_async'] is False
 
 
