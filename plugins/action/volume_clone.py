@@ -17,8 +17,6 @@ class ActionModule(ElementActionBase):
     """Clones (and waits) in-process on a local connection, else runs the module on the target."""
 
     MODULE_NAME = 'solidfire.element.volume_clone'
-    # `async` runs the module in the background (see ElementActionBase.run), as users chain clones that way.
-    _supports_async = True
 
     def validation(self):
         return volume_clone_validation()

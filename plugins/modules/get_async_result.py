@@ -80,8 +80,13 @@ attributes:
   action:
     support: full
   async:
-    support: none
-    details: The wait is built in; Ansible's C(async) would only add a second poller.
+    support: full
+    details:
+      - Under C(async) the module runs in the background on the host (on a local connection, the controller),
+        with no live progress lines. The built-in wait still does the polling of the cluster; C(async) adds no
+        second poller of it, and with C(poll=0) the play goes on until M(ansible.builtin.async_status) asks.
+      - C(async_status) sets RV(finished) to whether the background run ended, so read RV(status) to learn the
+        job's state.
   bypass_host_loop:
     support: none
   check_mode:

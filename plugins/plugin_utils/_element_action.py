@@ -30,6 +30,9 @@ class ElementActionBase(ActionBase):
     TRANSFERS_FILES = False
     LOCAL_TRANSPORT = 'local'
     MODULE_NAME = ''
+    # Every waiting task takes `async`: run() then executes the module through async_wrapper, as the normal
+    # action does, so `poll: N` returns the module's result and `poll: 0` the job id for async_status.
+    _supports_async = True
 
     _host_label = ''
 
@@ -67,8 +70,13 @@ class ElementActionBase(ActionBase):
         """Pass the validated options, so SOLIDFIRE_* variables read on the controller reach the target too."""
         module_args = {name: params[name] for name in argument_spec if params.get(name) is not None}
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
-        return self._execute_module(module_name=self.MODULE_NAME, module_args=module_args, task_vars=task_vars,
-                                    wrap_async=wrap_async)
+        result = self._execute_module(module_name=self.MODULE_NAME, module_args=module_args, task_vars=task_vars,
+                                      wrap_async=wrap_async)
+        if not wrap_async:
+            # As the normal action: cleanup() keeps the remote tmp of any async task, which async_wrapper owns
+            # only when it wrapped the module.
+            self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
+        return result
 
     @staticmethod
     def _controller_gone_check():

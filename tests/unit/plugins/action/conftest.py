@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fakes for the action plugin tests: the plugin built as ansible-core's own unit tests build one, on a local
+connection, with the module-level Display replaced; and a client factory whose client is scripted."""
+
+from __future__ import annotations
+
+import functools
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.solidfire.element.plugins.plugin_utils import _element_action
+
+SOLIDFIRE_ENV = ('SOLIDFIRE_HOSTNAME', 'SOLIDFIRE_USERNAME', 'SOLIDFIRE_PASSWORD', 'SOLIDFIRE_PORT',
+                 'SOLIDFIRE_API_VERSION', 'SOLIDFIRE_VALIDATE_CERTS', 'SOLIDFIRE_CA_PATH')
+
+
+class FakeTask:
+    def __init__(self, args, check_mode=False):
+        self.args = args
+        self.async_val = 0
+        self.poll = 0
+        self.check_mode = check_mode
+        self.action = 'solidfire.element.test'
+        self.environment = []
+
+
+class FakeClient:
+    """A client whose answers are scripted per method; records every call and whether it was closed."""
+
+    http_timeout = 30.0
+
+    def __init__(self, answers, otherwise=None):
+        self.answers = answers  # method -> list of answers (an exception instance is raised)
+        self.otherwise = otherwise  # the answer to any method not scripted
+        self.calls = []
+        self.closed = 0
+
+    def _answer(self, method, params):
+        self.calls.append((method, params))
+        answer = self.answers[method].pop(0) if method in self.answers else self.otherwise
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def get_async_result(self, handle, keep_result=True, timeout=None):
+        return self._answer('GetAsyncResult', {'asyncHandle': handle, 'keepResult': keep_result})
+
+    def list_async_results(self, result_types=None, timeout=None):
+        return self._answer('ListAsyncResults', {})
+
+    def call(self, method, params=None, timeout=None):
+        return self._answer(method, params or {})
+
+    def close(self):
+        self.closed += 1
+
+
+class FakeFactory:
+    """client_factory(params) -> the FakeClient; records the params; raises `error` when given one."""
+
+    def __init__(self, client, error=None):
+        self.client = client
+        self.error = error
+        self.params = []
+
+    def __call__(self, params):
+        self.params.append(params)
+        if self.error:
+            raise self.error
+        return self.client
+
+
+@pytest.fixture
+def scripted_client(monkeypatch):
+    """scripted_client(plugin_module, run_name, answers, otherwise=None, error=None) -> (client, factory).
+
+    Wraps the run function where the plugin looks it up, so its task frame gets the fake client factory."""
+
+    def script(plugin_module, run_name, answers, otherwise=None, error=None):
+        client = FakeClient(answers, otherwise=otherwise)
+        factory = FakeFactory(client, error=error)
+        original = getattr(plugin_module, run_name)
+        monkeypatch.setattr(plugin_module, run_name, functools.partial(original, client_factory=factory))
+        return client, factory
+
+    return script
+
+
+@pytest.fixture(autouse=True)
+def no_solidfire_env(monkeypatch):
+    for name in SOLIDFIRE_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def lines(monkeypatch):
+    """Every line the plugin displayed."""
+    shown = []
+    fake = MagicMock()
+    fake.display.side_effect = lambda msg, *args, **kwargs: shown.append(msg)
+    monkeypatch.setattr(_element_action, 'display', fake)
+    return shown
+
+
+@pytest.fixture
+def make_local_action():
+    def make(cls, args, check_mode=False):
+        connection = MagicMock()
+        connection.transport = 'local'
+        connection.has_native_async = False
+        connection._shell.tmpdir = None
+        plugin = cls(FakeTask(args, check_mode=check_mode), connection, PlayContext(), loader=None, templar=None,
+                     shared_loader_obj=None)
+        plugin._execute_module = MagicMock(side_effect=AssertionError('the module must not run'))
+        return plugin
+
+    return make
