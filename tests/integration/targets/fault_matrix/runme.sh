@@ -15,7 +15,7 @@ measures=()
 
 gets_in_log() {
     # How many GetAsyncResult requests the call log holds (the log is cleared by SimReset before each row).
-    sim_call SimCallLog 2>/dev/null | sim_json 'sum(1 for c in j["calls"] if c["method"] == "GetAsyncResult")'
+    sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult]|length' 2>/dev/null
 }
 
 after_polls() {
@@ -29,7 +29,7 @@ after_polls() {
 }
 
 first_handle() {
-    sim_call SimCallLog 2>/dev/null | sim_json '[c["params"]["asyncHandle"] for c in j["calls"] if c["method"] == "GetAsyncResult"][0]'
+    sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult].params.asyncHandle|first' 2>/dev/null
 }
 
 summary=()
@@ -43,7 +43,7 @@ run_row() {
     start=$(date +%s)
     sim_call SimReset >/dev/null
     case "${action}" in
-        rotate) (after_polls 2 && sim_call SimSetCredentials "{\"username\": \"admin\", \"password\": \"${rotated_password}\"}" >/dev/null) & helper=$! ;;
+        rotate) (after_polls 2 && sim_call SimSetCredentials "{\"username\": \"${SIM_USERNAME}\", \"password\": \"${rotated_password}\"}" >/dev/null) & helper=$! ;;
         finish) (after_polls 2 && sim_call SimFinishJob "{\"asyncHandle\": $(first_handle)}" >/dev/null) & helper=$! ;;
         purge) (after_polls 2 && sim_call SimPurgeJob "{\"asyncHandle\": $(first_handle)}" >/dev/null) & helper=$! ;;
     esac
