@@ -29,7 +29,6 @@ import json
 import os
 import platform
 import resource
-import select
 import shutil
 import statistics
 import subprocess
@@ -41,9 +40,12 @@ import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
+
+# pylint: disable=wrong-import-position
+from launch import LaunchError, launch  # noqa: E402
+
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
-SIM_USER = 'admin'
-SIM_PASSWORD = 'solidfire-sim'
 SCALE_SIZES = (1, 10, 50, 200)
 LOOP_HANDLES = 200
 TARGET_CPU_RATIO = 50.0
@@ -56,47 +58,44 @@ class BenchError(Exception):
 
 
 class Simulator:
-    """The Element API simulator in a child process, and a session to call it."""
+    """The Element API simulator in a child process (tests/simulator/launch.py), and a session to call it."""
 
     def __init__(self, workdir):
         self.tls_dir = os.path.join(workdir, 'tls')
         self.log_path = os.path.join(workdir, 'simulator.log')
-        self.process = None
-        self.url = None
-        self.ca = os.path.join(self.tls_dir, 'cert.pem')
+        self.launched = None
         self.session = requests.Session()
-        self.session.auth = (SIM_USER, SIM_PASSWORD)
 
     def start(self, timeout=20.0):
-        with open(self.log_path, 'w', encoding='utf-8') as log:
-            self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'run.py'), '--host', '127.0.0.1',
-                 '--port', '0', '--tls-dir', self.tls_dir],
-                stdout=subprocess.PIPE, stderr=log, text=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ready = select.select([self.process.stdout], [], [], 0.2)[0]
-            if ready:
-                line = self.process.stdout.readline()
-                if line.startswith('ready https://'):
-                    self.url = line.split()[1]
-                    return
-            if self.process.poll() is not None:
-                break
-        raise BenchError('the simulator did not print its ready line; see %s' % self.log_path)
+        try:
+            self.launched = launch(tls_dir=self.tls_dir, log_path=self.log_path, timeout=timeout)
+        except LaunchError as exc:
+            raise BenchError('%s; see %s' % (exc, self.log_path)) from None
+        self.session.auth = (self.launched.username, self.launched.password)
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.launched is not None:
+            self.launched.stop(timeout=10)
+
+    @property
+    def url(self):
+        return self.launched.url
+
+    @property
+    def ca(self):
+        return self.launched.ca
+
+    @property
+    def username(self):
+        return self.launched.username
+
+    @property
+    def password(self):
+        return self.launched.password
 
     @property
     def hostport(self):
-        return self.url[len('https://'):]
+        return self.launched.hostport
 
     def call(self, method, params=None):
         body = {'method': method, 'params': params or {}, 'id': 1}
@@ -130,8 +129,8 @@ class Runner:
             ANSIBLE_NOCOLOR='1',
             ANSIBLE_RETRY_FILES_ENABLED='false',
             SOLIDFIRE_HOSTNAME=sim.hostport,
-            SOLIDFIRE_USERNAME=SIM_USER,
-            SOLIDFIRE_PASSWORD=SIM_PASSWORD,
+            SOLIDFIRE_USERNAME=sim.username,
+            SOLIDFIRE_PASSWORD=sim.password,
             SOLIDFIRE_CA_PATH=sim.ca,
         )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -11,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # pylint: disable=wrong-import-position
 from element_sim.jobs import GONE_ERRORS  # noqa: E402
-from element_sim.server import Simulator  # noqa: E402
+from element_sim.server import DEFAULT_CREDENTIALS, Simulator  # noqa: E402
 from element_sim.state import Config  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -23,13 +24,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Element (SolidFire) JSON-RPC API simulator over HTTPS.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8443, help="port; 0 picks a free one (default 8443)")
-    parser.add_argument("--username", default="admin", help="Basic auth user (default admin)")
-    parser.add_argument("--password", default="solidfire-sim", help="Basic auth password (default solidfire-sim)")
+    parser.add_argument("--username", default=DEFAULT_CREDENTIALS[0], help=f"Basic auth user (default {DEFAULT_CREDENTIALS[0]})")
+    parser.add_argument("--password", default=DEFAULT_CREDENTIALS[1], help=f"Basic auth password (default {DEFAULT_CREDENTIALS[1]})")
     parser.add_argument("--tls-dir", default=DEFAULT_TLS_DIR, help="where cert.pem and key.pem live (default tests/output/simulator-tls)")
     parser.add_argument("--job-seconds", type=float, default=3.0, help="how long clone/copy/bulk jobs run (default 3.0)")
     parser.add_argument("--gone-error", choices=GONE_ERRORS, default=GONE_ERRORS[0],
                         help="error name for a consumed or unknown async handle (default xAsyncHandleDoesNotExist)")
     return parser.parse_args(argv)
+
+
+def ready_line(sim: Simulator, username: str, password: str) -> str:
+    """The one line on stdout: `ready ` and a JSON object with everything a client needs (see launch.py)."""
+    return "ready " + json.dumps({"url": sim.url, "username": username, "password": password, "ca": sim.cert_path},
+                                 sort_keys=True) + "\n"
 
 
 def main(argv=None) -> int:
@@ -44,9 +51,9 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
     signal.signal(signal.SIGINT, lambda _sig, _frame: stop.set())
     sim.start()
-    sys.stderr.write(f"simulator: user {args.username}, password {args.password}, CA {sim.cert_path}\n")
+    sys.stderr.write(f"simulator: serving {sim.url} (credentials and CA on the ready line)\n")
     sys.stderr.flush()
-    sys.stdout.write(f"ready {sim.url}\n")
+    sys.stdout.write(ready_line(sim, args.username, args.password))
     sys.stdout.flush()
     while not stop.wait(0.5):
         pass

@@ -1,16 +1,25 @@
-"""Tiny client for the simulator's control (and API) methods, for shell scripts: prints the JSON result."""
+"""Tiny client for the simulator's control (and API) methods, for shell scripts: prints the JSON result.
+
+The URL, CA and credentials come from flags or from the SIM_* variables that launch.py writes (--env-file).
+"""
 from __future__ import annotations
 
 import argparse
 import base64
 import json
+import os
 import ssl
 import sys
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-def call(endpoint: str, method: str, params: dict, *, ca: str | None = None, auth: tuple = ("admin", "solidfire-sim")) -> dict:
+# pylint: disable=wrong-import-position
+from simquery import query, render  # noqa: E402
+
+
+def call(endpoint: str, method: str, params: dict, *, auth: tuple, ca: str | None = None) -> dict:
     """POST one JSON-RPC request; return the parsed response envelope."""
     context = ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
     token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
@@ -23,16 +32,21 @@ def call(endpoint: str, method: str, params: dict, *, ca: str | None = None, aut
 
 
 def main(argv=None) -> int:
-    """simctl.py --url URL --ca CERT [--username U --password P] METHOD ['{json params}']."""
+    """simctl.py [--url URL --ca CERT --username U --password P] [--query PATH] METHOD ['{json params}']."""
     parser = argparse.ArgumentParser(description="Call a simulator method and print its JSON result.")
-    parser.add_argument("--url", required=True, help="https://HOST:PORT as printed on the ready line")
-    parser.add_argument("--ca", help="the simulator's cert.pem")
-    parser.add_argument("--username", default="admin")
-    parser.add_argument("--password", default="solidfire-sim")
+    parser.add_argument("--url", default=os.environ.get("SIM_URL"), help="the ready line's url (default $SIM_URL)")
+    parser.add_argument("--ca", default=os.environ.get("SIM_CA"), help="the simulator's cert.pem (default $SIM_CA)")
+    parser.add_argument("--username", default=os.environ.get("SIM_USERNAME"), help="default $SIM_USERNAME")
+    parser.add_argument("--password", default=os.environ.get("SIM_PASSWORD"), help="default $SIM_PASSWORD")
     parser.add_argument("--api-version", default="12.3")
+    parser.add_argument("--query", help="print only what this path selects in the result (see simquery.py)")
     parser.add_argument("method")
     parser.add_argument("params", nargs="?", default="{}", help="JSON object")
     args = parser.parse_args(argv)
+    for name in ("url", "username", "password"):
+        if getattr(args, name) is None:
+            sys.stderr.write(f"simctl: no --{name} and no SIM_{name.upper()} in the environment\n")
+            return 1
     try:
         params = json.loads(args.params)
         endpoint = f"{args.url.rstrip('/')}/json-rpc/{args.api_version}"
@@ -49,7 +63,14 @@ def main(argv=None) -> int:
     if "error" in response:
         sys.stderr.write(json.dumps(response["error"]) + "\n")
         return 1
-    sys.stdout.write(json.dumps(response.get("result"), indent=2, sort_keys=True) + "\n")
+    if args.query is None:
+        sys.stdout.write(json.dumps(response.get("result"), indent=2, sort_keys=True) + "\n")
+        return 0
+    try:
+        sys.stdout.write(render(query(response.get("result"), args.query)) + "\n")
+    except ValueError as exc:
+        sys.stderr.write(f"simctl: --query {args.query}: {exc}\n")
+        return 1
     return 0
 
 

@@ -22,7 +22,7 @@ class CallLog:
             row.update(entry)
             self.calls.append(row)
 
-    def read(self, clear: bool = False) -> list:
+    def read(self, *, clear: bool = False) -> list:
         """All entries so far; clear empties the log after reading."""
         with self.lock:
             calls = list(self.calls)

@@ -108,7 +108,7 @@ def sim_get_faults(sim, _p: Params) -> dict:
 
 def sim_call_log(sim, p: Params) -> dict:
     """Every non-Sim request so far; clear empties the log after answering."""
-    return {"calls": sim.calls.read(p.opt("clear", "bool", False))}
+    return {"calls": sim.calls.read(clear=p.opt("clear", "bool", False))}
 
 
 CONTROL = {

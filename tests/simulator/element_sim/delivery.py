@@ -50,7 +50,7 @@ class Wire:
         self.handler = handler
         self.sock = handler.connection
 
-    def head(self, reply, closes: bool) -> bytes:
+    def head(self, reply, *, closes: bool) -> bytes:
         """The status line and headers; Content-Length is the body's unless the reply sets it or is chunked."""
         lines = [f"HTTP/1.1 {reply.status} {_phrase(reply.status)}", f"Server: {self.handler.version_string()}",
                  f"Date: {self.handler.date_time_string()}", f"Content-Type: {reply.content_type}"]
@@ -130,7 +130,7 @@ class Whole:
 
     def send(self, wire: Wire, reply) -> None:
         """One write; a client that went away raises to the server's error handler, as before."""
-        wire.sock.sendall(wire.head(reply, self.closes) + reply.body)
+        wire.sock.sendall(wire.head(reply, closes=self.closes) + reply.body)
 
 
 class Drop:
@@ -157,7 +157,7 @@ class Drip:
     def send(self, wire: Wire, reply) -> None:
         """Drip until everything is out, the client goes away or MAX_SECONDS pass."""
         deadline = clock.mono() + MAX_SECONDS
-        head = wire.head(reply, True)
+        head = wire.head(reply, closes=True)
         data = head + reply.body
         start = 0
         if self.phase == "body":
@@ -186,7 +186,7 @@ class Stall:
 
     def send(self, wire: Wire, reply) -> None:
         """The body never comes if the client goes away during the stall."""
-        if wire.write(wire.head(reply, True)) and wire.idle(self.seconds):
+        if wire.write(wire.head(reply, closes=True)) and wire.idle(self.seconds):
             wire.write(reply.body)
 
 
@@ -204,7 +204,7 @@ class Endless:
     def send(self, wire: Wire, reply) -> None:
         """reply.body is the opening of the answer; filler bytes follow it."""
         deadline = clock.mono() + self.seconds
-        if not wire.write(wire.head(reply, True), deadline):
+        if not wire.write(wire.head(reply, closes=True), deadline):
             return
         filler = b"a" * WRITE_SIZE
         block = reply.body + filler[len(reply.body):]
@@ -233,4 +233,4 @@ class Cut:
         """Never the whole body: at most all but its last byte."""
         body = reply.body
         size = len(body) // 2 if self.nbytes is None else self.nbytes
-        wire.write(wire.head(reply, True) + body[:max(0, min(size, len(body) - 1))])
+        wire.write(wire.head(reply, closes=True) + body[:max(0, min(size, len(body) - 1))])

@@ -29,7 +29,7 @@ ENDLESS_LENGTH = 8 * 1024 ** 3
 PHASES = {"drip": ("body", "headers"), "stall": ("before_headers", "after_headers")}
 
 
-def _check_number(rule: dict, key: str, required: bool) -> None:
+def _check_number(rule: dict, key: str, *, required: bool) -> None:
     value = rule.get(key)
     if value is None:
         if required:
@@ -51,9 +51,9 @@ def _check_int(rule: dict, key: str, minimum: int = 0, maximum: int | None = Non
         raise invalid(f"Fault rule '{key}' of kind '{rule['kind']}' must be at least {minimum}{upper}; got {value}.")
 
 
-def _check_seconds(rule: dict, key: str, required: bool, maximum: float = MAX_SECONDS) -> None:
+def _check_seconds(rule: dict, key: str, *, required: bool, maximum: float = MAX_SECONDS) -> None:
     """A duration: a non-negative number, at most maximum."""
-    _check_number(rule, key, required)
+    _check_number(rule, key, required=required)
     if rule.get(key) is not None and rule[key] > maximum:
         raise invalid(f"Fault rule '{key}' of kind '{rule['kind']}' must be at most {maximum} seconds; got {rule[key]}.")
 
@@ -66,15 +66,15 @@ def _check_phase(rule: dict) -> None:
 
 
 def _http_status(rule: dict) -> None:
-    _check_number(rule, "status", True)
+    _check_number(rule, "status", required=True)
 
 
 def _slow(rule: dict) -> None:
-    _check_seconds(rule, "seconds", True)
+    _check_seconds(rule, "seconds", required=True)
 
 
 def _down(rule: dict) -> None:
-    _check_number(rule, "seconds", True)  # an outage window, not a wait: no upper bound
+    _check_number(rule, "seconds", required=True)  # an outage window, not a wait: no upper bound
 
 
 def _api_error(rule: dict) -> None:
@@ -89,20 +89,20 @@ def _api_error(rule: dict) -> None:
 def _drip(rule: dict) -> None:
     rule.update({key: rule.get(key, default) for key, default in (("chunk", 1), ("interval", 0.5), ("pad", 0))})
     _check_int(rule, "chunk", 1)
-    _check_seconds(rule, "interval", False, 60)
+    _check_seconds(rule, "interval", required=False, maximum=60)
     _check_int(rule, "pad", 0, MAX_PAD)
     _check_phase(rule)
 
 
 def _stall(rule: dict) -> None:
-    _check_seconds(rule, "seconds", True)
+    _check_seconds(rule, "seconds", required=True)
     _check_phase(rule)
 
 
 def _endless(rule: dict) -> None:
     rule.update({key: rule.get(key, default) for key, default in (("length", ENDLESS_LENGTH), ("chunked", False), ("seconds", 120))})
     _check_int(rule, "length", 1, 2 ** 62)
-    _check_seconds(rule, "seconds", False)
+    _check_seconds(rule, "seconds", required=False)
     if not isinstance(rule["chunked"], bool):
         raise ApiError("xInvalidParameterType", "Fault rule 'chunked' must be a boolean.")
 
@@ -137,7 +137,7 @@ def normalize(rule) -> dict:
     out = {"kind": kind, "methods": methods, "count": rule.get("count", 1 if kind == "down" else None),
            "skip": rule.get("skip", 0)}
     for key in ("count", "skip"):
-        _check_number(out, key, False)
+        _check_number(out, key, required=False)
     for key in _KIND_PARAMS[kind]:
         if key in rule:
             out[key] = rule[key]

@@ -38,7 +38,7 @@ class Params:
     def __init__(self, params: dict):
         self.raw = params
 
-    def _get(self, name: str, kind: str, default, required: bool):
+    def _get(self, name: str, kind: str, default, *, required: bool):
         value = self.raw.get(name, _MISSING)
         if value is _MISSING or (value is None and required):
             if required:
@@ -53,15 +53,11 @@ class Params:
 
     def req(self, name: str, kind: str):
         """A required parameter of the given kind."""
-        return self._get(name, kind, None, True)
+        return self._get(name, kind, None, required=True)
 
     def opt(self, name: str, kind: str, default=None):
         """An optional parameter; absent or null gives the default."""
-        return self._get(name, kind, default, False)
-
-    def has(self, name: str) -> bool:
-        """Whether the parameter was given (and not null)."""
-        return self.raw.get(name) is not None
+        return self._get(name, kind, default, required=False)
 
     def int_list(self, name: str) -> list | None:
         """An optional list of integers."""

@@ -62,10 +62,15 @@ def _basic_credentials(header: str | None) -> tuple | None:
     return (user, password)
 
 
+# The credentials a simulator accepts unless it is given others (run.py --username/--password). Written here only:
+# everything else learns them from the ready line (launch.py) or from the Simulator object.
+DEFAULT_CREDENTIALS = ("admin", "solidfire-sim")
+
+
 class Simulator:  # pylint: disable=too-many-instance-attributes
     """The whole simulator: state, faults, call log, credentials and the HTTPS server."""
 
-    def __init__(self, address=("127.0.0.1", 0), credentials=("admin", "solidfire-sim"), tls_dir=".", config=None):
+    def __init__(self, address=("127.0.0.1", 0), credentials=DEFAULT_CREDENTIALS, tls_dir=".", config=None):
         self.cluster = Cluster(config or Config())
         self.faults = FaultTable()
         self.calls = CallLog()

@@ -10,11 +10,10 @@ SIM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, SIM_DIR)
 
 # pylint: disable=wrong-import-position
-from element_sim.server import Simulator  # noqa: E402
+from element_sim.server import DEFAULT_CREDENTIALS, Simulator  # noqa: E402
 from element_sim.state import Config  # noqa: E402
 
-USER = "admin"
-PASSWORD = "solidfire-sim"
+USER, PASSWORD = DEFAULT_CREDENTIALS
 
 
 class Client:

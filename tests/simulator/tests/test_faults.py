@@ -5,6 +5,8 @@ import time
 
 import pytest
 
+from conftest import USER
+
 requests = pytest.importorskip("requests")
 
 
@@ -95,7 +97,7 @@ def test_call_log(client):
     faults(client, {"kind": "http_status", "status": 503, "count": 1})
     client.post("GetAsyncResult", {"asyncHandle": 3, "keepResult": True})
     client.post("GetAsyncResult", {"asyncHandle": 3}, version="12.0")
-    client.post("GetAPI", {}, auth=("admin", "wrong"))
+    client.post("GetAPI", {}, auth=(USER, "wrong"))
     calls = client.call("SimCallLog", {"clear": True})["calls"]
     assert [(c["method"], c["httpStatus"], c["fault"], c["version"]) for c in calls] == [
         ("GetAsyncResult", 503, "http_status", "12.3"), ("GetAsyncResult", 200, None, "12.0"), ("GetAPI", 401, None, "12.3")]
@@ -107,11 +109,11 @@ def test_call_log(client):
 
 def test_set_credentials_and_reset(client):
     """SimSetCredentials applies to every request; SimReset restores the originals."""
-    client.call("SimSetCredentials", {"username": "admin", "password": "rotated"})
+    client.call("SimSetCredentials", {"username": USER, "password": "rotated"})
     assert client.post("GetAPI", {}).status_code == 401
     assert client.post("SimGetFaults", {}).status_code == 401
-    assert client.post("GetAPI", {}, auth=("admin", "rotated")).status_code == 200
-    assert "result" in client.post("SimReset", {}, auth=("admin", "rotated")).json()
+    assert client.post("GetAPI", {}, auth=(USER, "rotated")).status_code == 200
+    assert "result" in client.post("SimReset", {}, auth=(USER, "rotated")).json()
     assert client.post("GetAPI", {}).status_code == 200
 
 

@@ -149,6 +149,23 @@ def test_cancel_clone(client, volume):
     assert client.call("ListVolumes", {"volumeIDs": [clone["volumeID"]]})["volumes"][0]["status"] == "deleted"
 
 
+def test_cancel_group_clone(client, volume):
+    """CancelGroupClone: the group's job is gone, every new volume deleted; a finished or unknown group is refused."""
+    client.call("SimConfigure", {"maxClonesPerVolume": 3})
+    members = [{"volumeID": volume["volumeID"], "name": "g1"}, {"volumeID": volume["volumeID"], "name": "g2"}]
+    group = client.call("CloneMultipleVolumes", {"volumes": members})
+    other = client.call("CloneVolume", {"volumeID": volume["volumeID"], "name": "bystander"})
+    assert client.call("CancelGroupClone", {"groupCloneID": group["groupCloneID"]}) == {}
+    assert client.error("GetAsyncResult", {"asyncHandle": group["asyncHandle"]})["name"] == "xAsyncHandleDoesNotExist"
+    new_ids = [member["volumeID"] for member in group["members"]]
+    assert [v["status"] for v in client.call("ListVolumes", {"volumeIDs": new_ids})["volumes"]] == ["deleted", "deleted"]
+    # another clone of the same source is not touched
+    assert client.call("GetAsyncResult", {"asyncHandle": other["asyncHandle"], "keepResult": True})["status"] == "running"
+    assert client.error("CancelGroupClone", {"groupCloneID": group["groupCloneID"]})["name"] == "xInvalidParameter"
+    assert client.error("CancelGroupClone", {"groupCloneID": 4242})["name"] == "xInvalidParameter"
+    assert client.error("CancelGroupClone", {})["name"] == "xMissingParameter"
+
+
 def test_multiple_copy_and_bulk(client, volume):
     """CloneMultipleVolumes, CopyVolume and StartBulkVolumeRead return handles that complete."""
     group = client.call("CloneMultipleVolumes", {"volumes": [{"volumeID": volume["volumeID"], "name": "g1"}]})

@@ -5,7 +5,7 @@ set -eux
 source ../setup_simulator/simulator.sh
 sim_start
 
-job() { sim_call SimCreateJob "$1" | sim_json 'j["asyncHandle"]'; }
+job() { sim_call SimCreateJob "$1" asyncHandle; }
 running_clone=$(job '{"resultType": "Clone", "seconds": null}')
 done_clone=$(job '{"resultType": "Clone", "seconds": 0, "result": {"cloneID": 7, "message": "Clone complete.", "volumeID": 70}}')
 done_bulk=$(job '{"resultType": "BulkVolume", "seconds": 0, "result": {"bvID": 1, "message": "ok", "volumeID": 3}}')
@@ -17,7 +17,7 @@ sim_playbook info.yml -e "${vars}" "$@"
 sim_playbook info.yml --check -e "${vars}" "$@"
 
 # Only ListAsyncResults was sent: nothing was read, so nothing was purged.
-test "$(sim_call SimCallLog | sim_json 'sorted(set(c["method"] for c in j["calls"]))')" = '["ListAsyncResults"]'
+test "$(sim_call SimCallLog '{}' 'calls.method|unique|sort')" = '["ListAsyncResults"]'
 # A later GetAsyncResult keepResult true still finds the completed results.
-test "$(sim_call GetAsyncResult "{\"asyncHandle\": ${done_clone}, \"keepResult\": true}" | sim_json 'j["result"]["volumeID"]')" = 70
-test "$(sim_call GetAsyncResult "{\"asyncHandle\": ${failed_clone}, \"keepResult\": true}" | sim_json 'j["error"]["name"]')" = xCloneFailed
+test "$(sim_call GetAsyncResult "{\"asyncHandle\": ${done_clone}, \"keepResult\": true}" result.volumeID)" = 70
+test "$(sim_call GetAsyncResult "{\"asyncHandle\": ${failed_clone}, \"keepResult\": true}" error.name)" = xCloneFailed

@@ -14,9 +14,9 @@ python=${SIM_PYTHON}
 "${python}" -c 'import ansible_runner' || { echo "ansible-runner is missing: tests/integration/requirements.txt" >&2; exit 1; }
 
 # An account and a source volume; wait.yml clones it (clone jobs run 8 s).
-account=$(sim_call AddAccount '{"username": "awx-runner"}' | sim_json 'j["accountID"]')
+account=$(sim_call AddAccount '{"username": "awx-runner"}' accountID)
 volume=$(sim_call CreateVolume "{\"name\": \"awx-src\", \"accountID\": ${account}, \"totalSize\": 1073741824}" \
-    | sim_json 'j["volumeID"]')
+    volumeID)
 
 # The private data dir an AWX job gets.
 pdd="${OUTPUT_DIR:-${SIM_DIR}}/awx-runner"
@@ -40,8 +40,8 @@ rendered=$("${python}" render_injectors.py "${credential_type}" "${scratch}" \
     "$(printf '{"host": "h", "username": "u", "password": "%s"}' "${SIM_PASSWORD}")")
 rm -rf "${scratch}"
 _sim_xtrace_restore
-echo "${rendered}" | sim_json 'j["SOLIDFIRE_CA_PATH"] == "" or sys.exit("empty ca gave a CA path")'
-echo "${rendered}" | sim_json 'j["SOLIDFIRE_VALIDATE_CERTS"] == "False" or sys.exit("unset boolean not False")'
+test "$(sim_pick SOLIDFIRE_CA_PATH <<<"${rendered}")" = "" || { echo "empty ca gave a CA path" >&2; exit 1; }
+test "$(sim_pick SOLIDFIRE_VALIDATE_CERTS <<<"${rendered}")" = False || { echo "unset boolean not False" >&2; exit 1; }
 
 collections_path=$(cd "${SIM_ROOT}/../../.." && pwd)
 printf 'ANSIBLE_COLLECTIONS_PATH: %s\n' "${collections_path}" >> "${pdd}/env/envvars"

@@ -13,9 +13,9 @@ sim_assert_grep "result: \{.*'volumeID': [0-9]+" "${SIM_LOG}"
 sim_assert_grep 'created [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z, last update [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z' "${SIM_LOG}"
 sim_assert_grep 'waited [0-9.]+ s in [0-9]+ polls; released: True' "${SIM_LOG}"
 sim_assert_grep 'failed=0' "${SIM_LOG}"
-clones() { sim_call SimCallLog | sim_json 'len([c for c in j["calls"] if c["method"] == "CloneVolume"])'; }
+clones() { sim_call SimCallLog '{}' 'calls[?method==CloneVolume]|length'; }
 test "$(clones)" = 1
-test "$(sim_call ListVolumes '{"volumeName": "demo-src-clone"}' | sim_json 'j["volumes"][0]["status"]')" = active
+test "$(sim_call ListVolumes '{"volumeName": "demo-src-clone"}' volumes.0.status)" = active
 
 # Second run of the same playbook: nothing cloned, the chain is still green.
 sim_playbook "${example}" "$@"
@@ -25,7 +25,7 @@ test "$(clones)" = 1
 
 # Check mode on a cluster that has the source but not the clone: nothing is cloned, the wait is skipped.
 sim_call SimReset >/dev/null
-account=$(sim_call AddAccount '{"username": "demo-src-account"}' | sim_json 'j["accountID"]')
+account=$(sim_call AddAccount '{"username": "demo-src-account"}' accountID)
 sim_call CreateVolume "{\"name\": \"demo-src\", \"accountID\": ${account}, \"totalSize\": 10737418240}" >/dev/null
 sim_playbook "${example}" --check "$@"
 sim_assert_grep 'Would clone source volume [0-9]+ into .demo-src-clone.* The wait was skipped' "${SIM_LOG}"

@@ -12,6 +12,6 @@ sim_assert_grep 'failed=0' "${SIM_LOG}"
 log=$(sim_call SimCallLog)
 # Ten clones exist, one per name; one get_async_result task read each handle once with keepResult true
 # (after the clone loop, only the wait sends GetAsyncResult) and released it once.
-test "$(sim_call ListVolumes '{}' | sim_json 'sorted(v["name"] for v in j["volumes"] if "-clone-" in v["name"])' | sim_json 'len(set(j))')" = 10
-test "$(printf '%s' "${log}" | sim_json 'len([c for c in j["calls"] if c["method"] == "GetAsyncResult" and c["params"]["keepResult"]])')" = 10
-test "$(printf '%s' "${log}" | sim_json 'len([c for c in j["calls"] if c["method"] == "GetAsyncResult" and not c["params"]["keepResult"]])')" = 10
+test "$(sim_call ListVolumes '{}' 'volumes[?name*=-clone-].name|unique|length')" = 10
+test "$(sim_pick 'calls[?method==GetAsyncResult][?params.keepResult==true]|length' <<<"${log}")" = 10
+test "$(sim_pick 'calls[?method==GetAsyncResult][?params.keepResult==false]|length' <<<"${log}")" = 10

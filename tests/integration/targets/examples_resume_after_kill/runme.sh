@@ -32,22 +32,22 @@ wait "${run}" || true
 for pid in ${victims}; do
     while kill -0 "${pid}" 2>/dev/null; do sleep 0.1; done
 done
-polls_before=$(sim_call SimCallLog | sim_json 'len([c for c in j["calls"] if c["method"] == "GetAsyncResult"])')
+polls_before=$(sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult]|length')
 sleep 3
 # Nothing polls any more: the killed run is gone for good.
-test "$(sim_call SimCallLog | sim_json 'len([c for c in j["calls"] if c["method"] == "GetAsyncResult"])')" = "${polls_before}"
+test "$(sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult]|length')" = "${polls_before}"
 
 # The clone is still running, and no result was consumed.
-handle=$(sim_call ListAsyncResults '{}' | sim_json '[e["asyncResultID"] for e in j["asyncHandles"] if not e["completed"]][0]')
+handle=$(sim_call ListAsyncResults '{}' 'asyncHandles[?completed==false].asyncResultID|first')
 test -n "${handle}"
-test "$(sim_call SimCallLog | sim_json 'len([c for c in j["calls"] if c["method"] == "GetAsyncResult" and not c["params"]["keepResult"]])')" = 0
+test "$(sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult][?params.keepResult==false]|length')" = 0
 
 sim_playbook "${SIM_ROOT}/docs/examples/resume_after_kill.yml" "$@"
 sim_assert_grep "running clone jobs: \[${handle}\]" "${SIM_LOG}"
 sim_assert_grep "handle ${handle}: complete, result \{.*'volumeID'" "${SIM_LOG}"
 sim_assert_grep 'failed=0' "${SIM_LOG}"
 # The resumed wait released the handle after reading it.
-test "$(sim_call SimCallLog | sim_json "[c['params']['keepResult'] for c in j['calls'] if c['method'] == 'GetAsyncResult' and c['params']['asyncHandle'] == ${handle}][-1]")" = false
+test "$(sim_call SimCallLog '{}' "calls[?method==GetAsyncResult][?params.asyncHandle==${handle}].params.keepResult|last")" = false
 
 # Nothing left to resume: the wait is skipped.
 sim_playbook "${SIM_ROOT}/docs/examples/resume_after_kill.yml" "$@"

@@ -15,7 +15,7 @@ measures=()
 
 gets_in_log() {
     # How many GetAsyncResult requests the call log holds (the log is cleared by SimReset before each row).
-    sim_call SimCallLog 2>/dev/null | sim_json 'sum(1 for c in j["calls"] if c["method"] == "GetAsyncResult")'
+    sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult]|length' 2>/dev/null
 }
 
 after_polls() {
@@ -29,21 +29,22 @@ after_polls() {
 }
 
 first_handle() {
-    sim_call SimCallLog 2>/dev/null | sim_json '[c["params"]["asyncHandle"] for c in j["calls"] if c["method"] == "GetAsyncResult"][0]'
+    sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult].params.asyncHandle|first' 2>/dev/null
 }
 
 summary=()
 failed=()
 run_row() {
-    # run_row NAME [ACTION [DRIVER]]: ACTION (rotate | purge | finish | -) runs in the background once the wait has
-    # polled twice; DRIVER is action (in-process, the default) or module (on a target).
-    local name=$1 action=${2:--} driver=${3:-action} start rc=0 helper='' label measure_file wall kib elapsed
+    # run_row NAME [ACTION [DRIVER [PROGRESS]]]: ACTION (rotate | purge | finish | -) runs in the background once the
+    # wait has polled twice; DRIVER is action (in-process, the default) or module (on a target); PROGRESS, a regex
+    # of a live progress line the row's output must show.
+    local name=$1 action=${2:--} driver=${3:-action} progress=${4:-} start rc=0 helper='' label measure_file wall kib elapsed
     label="${name}@${driver}"
     measure_file="${SIM_DIR}/measure-${label}"
     start=$(date +%s)
     sim_call SimReset >/dev/null
     case "${action}" in
-        rotate) (after_polls 2 && sim_call SimSetCredentials "{\"username\": \"admin\", \"password\": \"${rotated_password}\"}" >/dev/null) & helper=$! ;;
+        rotate) (after_polls 2 && sim_call SimSetCredentials "{\"username\": \"${SIM_USERNAME}\", \"password\": \"${rotated_password}\"}" >/dev/null) & helper=$! ;;
         finish) (after_polls 2 && sim_call SimFinishJob "{\"asyncHandle\": $(first_handle)}" >/dev/null) & helper=$! ;;
         purge) (after_polls 2 && sim_call SimPurgeJob "{\"asyncHandle\": $(first_handle)}" >/dev/null) & helper=$! ;;
     esac
@@ -55,6 +56,7 @@ run_row() {
     fi
     if [ -n "${helper}" ]; then wait "${helper}" || rc=$?; fi
     cp "${SIM_LOG}" "$(dirname "${SIM_LOG}")/row-${label}.log"
+    if [ -n "${progress}" ]; then sim_assert_grep "${progress}" "${SIM_LOG}" || rc=1; fi
     if [ "${action}" = rotate ]; then
         # back to the start password, so the next row's SimReset is accepted
         SIM_PASSWORD=${rotated_password} sim_call SimReset >/dev/null || sim_call SimReset >/dev/null
@@ -102,6 +104,15 @@ run_row body_cut_midway
 run_row complete_without_result
 run_row api_error_with_http_500
 run_row db_version_mismatch_with_http_500
+# Short transient faults, each counted exactly, and the live progress line each one prints as it happens.
+run_row transient_http_500 - action 'transient error, will retry: HTTP 500'
+run_row transient_http_503 - action 'transient error, will retry: HTTP 503'
+run_row transient_dropped_connection
+run_row transient_db_version_mismatch - action 'transient error, will retry: xDBVersionMismatch'
+run_row transient_not_primary - action 'transient error, will retry: xNotPrimary'
+run_row transient_non_json - action 'transient error, will retry: .*not JSON'
+run_row transient_slower_than_http_timeout - action 'transient error, will retry: .*http_timeout'
+run_row transient_down_4s
 
 set +x
 printf '%s\n' "fault matrix:" "${summary[@]}" "" "fault matrix measurements (task: elapsed of wait_timeout; run: the whole row playbook):" "${measures[@]}"

@@ -11,7 +11,7 @@ sim_start
 play_args=("$@")
 
 gets_in_log() {
-    sim_call SimCallLog 2>/dev/null | sim_json 'sum(1 for c in j["calls"] if c["method"] == "GetAsyncResult")'
+    sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult]|length' 2>/dev/null
 }
 
 descendants() {
@@ -27,7 +27,7 @@ kill_case() {
     local mode=$1 volume=$2 handle playbook tries=0 rc=0
     local -a victims
     sim_call SimReset >/dev/null
-    handle=$(sim_call SimCreateJob "{\"seconds\": null, \"resultType\": \"Clone\", \"result\": {\"cloneID\": 9, \"message\": \"Clone complete.\", \"volumeID\": ${volume}}}" | sim_json 'j["asyncHandle"]')
+    handle=$(sim_call SimCreateJob "{\"seconds\": null, \"resultType\": \"Clone\", \"result\": {\"cloneID\": 9, \"message\": \"Clone complete.\", \"volumeID\": ${volume}}}" asyncHandle)
 
     ansible-playbook -i "${SIM_INVENTORY}" wait.yml -e "handle=${handle}" "${play_args[@]}" \
         >"${OUTPUT_DIR:-${SIM_DIR}}/kill-${mode}-first-run.log" 2>&1 &
@@ -57,7 +57,7 @@ calls = json.load(sys.stdin)["calls"]
 flags = [c["params"].get("keepResult") for c in calls]
 assert len(calls) >= 3 and set(flags) == {True}, flags
 print("%s: first run made %d reads, all with keepResult true" % (sys.argv[1], len(calls)))' "${mode}"
-    sim_call ListAsyncResults | sim_json "[e['completed'] for e in j['asyncHandles'] if e['asyncResultID'] == ${handle}]" | grep -qx '\[false\]'
+    test "$(sim_call ListAsyncResults '{}' "asyncHandles[?asyncResultID==${handle}].completed")" = '[false]'
 
     # The job finishes while the first run is dead; a second run resumes and gets the same result.
     sim_call SimFinishJob "{\"asyncHandle\": ${handle}}" >/dev/null

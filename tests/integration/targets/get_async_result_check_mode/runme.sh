@@ -6,13 +6,14 @@ sim_start
 sim_playbook check_mode.yml "$@"
 
 # The whole playbook in --check: handles made here, outside Ansible.
-done_handle=$(sim_call SimCreateJob '{"seconds": 0, "result": {"cloneID": 9, "message": "Clone complete.", "volumeID": 99}}' | sim_json 'j["asyncHandle"]')
-running_handle=$(sim_call SimCreateJob '{"seconds": null}' | sim_json 'j["asyncHandle"]')
+done_handle=$(sim_call SimCreateJob '{"seconds": 0, "result": {"cloneID": 9, "message": "Clone complete.", "volumeID": 99}}' asyncHandle)
+running_handle=$(sim_call SimCreateJob '{"seconds": null}' asyncHandle)
 sim_call SimCallLog '{"clear": true}' >/dev/null
 sim_playbook check_cli.yml --check -e "done_handle=${done_handle} running_handle=${running_handle}" "$@"
 
 # Exactly two reads were sent, both with keepResult true, and the finished handle still exists.
 log=$(sim_call SimCallLog)
-test "$(printf '%s' "${log}" | sim_json '[(c["method"], c["params"]["asyncHandle"], c["params"]["keepResult"]) for c in j["calls"]]')" \
-    = "[[\"GetAsyncResult\", ${done_handle}, true], [\"GetAsyncResult\", ${running_handle}, true]]"
-test "$(sim_call GetAsyncResult "{\"asyncHandle\": ${done_handle}, \"keepResult\": true}" | sim_json 'j["result"]["volumeID"]')" = 99
+test "$(sim_pick calls.method <<<"${log}")" = '["GetAsyncResult", "GetAsyncResult"]'
+test "$(sim_pick calls.params.asyncHandle <<<"${log}")" = "[${done_handle}, ${running_handle}]"
+test "$(sim_pick calls.params.keepResult <<<"${log}")" = '[true, true]'
+test "$(sim_call GetAsyncResult "{\"asyncHandle\": ${done_handle}, \"keepResult\": true}" result.volumeID)" = 99

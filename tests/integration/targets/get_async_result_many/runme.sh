@@ -9,7 +9,7 @@ handles=()
 for index in 0 1 2 3 4 5; do
     seconds=null
     if [ "${index}" = 5 ]; then seconds=0; fi
-    handles+=("$(sim_call SimCreateJob "{\"resultType\": \"Clone\", \"seconds\": ${seconds}, \"result\": {\"cloneID\": $((50 + index)), \"message\": \"Clone complete.\", \"volumeID\": $((500 + index))}}" | sim_json 'j["asyncHandle"]')")
+    handles+=("$(sim_call SimCreateJob "{\"resultType\": \"Clone\", \"seconds\": ${seconds}, \"result\": {\"cloneID\": $((50 + index)), \"message\": \"Clone complete.\", \"volumeID\": $((500 + index))}}" asyncHandle)")
 done
 
 # Once the wait has started polling, finish the jobs one by one, in an order unlike the input order, so the

@@ -49,7 +49,7 @@ for path in controller module; do
 done
 
 # A password latin-1 cannot encode: sent as UTF-8 (RFC 7617), it authenticates and never shows.
-sim_call SimSetCredentials "$(printf '{"username": "admin", "password": "%s"}' "${euro_password}")" >/dev/null
+sim_call SimSetCredentials "$(printf '{"username": "%s", "password": "%s"}' "${SIM_USERNAME}" "${euro_password}")" >/dev/null
 SIM_PASSWORD=${euro_password} SEC_TASK_PASSWORD=${euro_password} run controller-euro controller arg
 SIM_PASSWORD=${euro_password} SEC_TASK_PASSWORD=${euro_password} run module-euro module arg
 SIM_PASSWORD=${euro_password} sim_call SimReset >/dev/null
@@ -58,7 +58,7 @@ set +x
 # Every byte of every file: the passwords, their core (survives any escaping: it is plain ASCII), JSON-escaped
 # forms, and the Basic auth header value.
 needles=("${password}" "${wrong_password}" "${euro_password}" 'Secr3t-Token-5b1e' 'Wr0ng' 'Eur0-' \
-    "$(printf 'admin:%s' "${password}" | base64 -w0)" "$(printf 'admin:%s' "${wrong_password}" | base64 -w0)")
+    "$(printf '%s:%s' "${SIM_USERNAME}" "${password}" | base64 -w0)" "$(printf '%s:%s' "${SIM_USERNAME}" "${wrong_password}" | base64 -w0)")
 leaks=0
 for needle in "${needles[@]}"; do
     if grep -r -a -F -l -- "${needle}" "${out}"; then

@@ -3,11 +3,13 @@
 #
 #   source ../setup_simulator/simulator.sh
 #   sim_start [extra run.py flags]      # starts the Element API simulator over HTTPS on 127.0.0.1
-#   sim_call METHOD '{json params}'     # prints the JSON result of one call (Sim* control methods too)
+#   sim_call METHOD '{json params}' [PATH]  # prints the JSON result of one call (Sim* control methods too),
+#                                       # or the value PATH selects in it (tests/simulator/simquery.py)
+#   sim_pick PATH < json                # the value PATH selects in other JSON
 #   sim_playbook PLAYBOOK [args...]     # ansible-playbook with this target's inventory, output tee'd to a log
 #
-# sim_start exports SOLIDFIRE_HOSTNAME/USERNAME/PASSWORD/CA_PATH for the modules under test, the sim_call lookup
-# and the solidfire_test_local connection (ansible_connection=solidfire_test_local runs modules on the "target",
+# sim_start (through tests/simulator/launch.py) exports SOLIDFIRE_HOSTNAME/USERNAME/PASSWORD/CA_PATH for the
+# modules under test, the sim_call lookup and the solidfire_test_local connection (ansible_connection=solidfire_test_local runs modules on the "target",
 # this machine, as for a real remote host), and SIM_URL,
 # SIM_CA, SIM_USERNAME, SIM_PASSWORD, SIM_INVENTORY for the tests' own control calls (tests may change
 # SOLIDFIRE_* freely; the SIM_* values keep reaching the simulator). An EXIT trap stops the simulator.
@@ -62,49 +64,32 @@ sim_stop() {
 }
 
 sim_start() {
+    # sim_start [run.py flags]: tests/simulator/launch.py starts the simulator and writes its environment (what the
+    # simulator's ready line says: URL, credentials, CA), which is sourced here.
     _sim_xtrace_off
     SIM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/element-sim.XXXXXX")
-    "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/run.py" --host 127.0.0.1 --port 0 --tls-dir "${SIM_DIR}" "$@" \
-        >"${SIM_DIR}/stdout" 2>"${SIM_DIR}/stderr" &
-    SIM_PID=$!
     trap sim_stop EXIT
-    local waited=0
-    until grep -q '^ready https://' "${SIM_DIR}/stdout" 2>/dev/null; do
-        if ! kill -0 "${SIM_PID}" 2>/dev/null; then
-            echo "simulator.sh: the simulator exited before it was ready" >&2
-            sed 's/password [^,]*/password ********/' "${SIM_DIR}/stderr" >&2
-            return 1
-        fi
-        if [ "${waited}" -ge 150 ]; then
-            echo "simulator.sh: no ready line within 15 s" >&2
-            return 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    SIM_URL=$(sed -n 's/^ready \(https:\/\/[^ ]*\).*$/\1/p' "${SIM_DIR}/stdout" | head -n 1)
-    SIM_CA="${SIM_DIR}/cert.pem"
-    # The credentials the simulator was started with (run.py defaults unless given as flags).
-    SIM_USERNAME="admin"
-    SIM_PASSWORD="solidfire-sim"
-    local previous=
-    for arg in "$@"; do
-        case "${previous}" in
-            --username) SIM_USERNAME=${arg} ;;
-            --password) SIM_PASSWORD=${arg} ;;
-        esac
-        previous=${arg}
-    done
+    # The launcher stays as the simulator's parent (SIM_PID); in a process substitution it is this shell's child.
+    local ready='' fd
+    exec {fd}< <(exec "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/launch.py" --env-file "${SIM_DIR}/env" \
+        --log "${SIM_DIR}/stderr" -- --tls-dir "${SIM_DIR}" "$@")
+    SIM_PID=$!
+    read -r -u "${fd}" ready || true
+    exec {fd}<&-
+    if [ "${ready}" != ready ]; then
+        echo "simulator.sh: the simulator did not start" >&2
+        _sim_xtrace_restore
+        return 1
+    fi
+    # SIM_PID, SIM_URL, SIM_USERNAME, SIM_PASSWORD, SIM_CA and SOLIDFIRE_HOSTNAME/USERNAME/PASSWORD/CA_PATH
+    # shellcheck source=/dev/null
+    . "${SIM_DIR}/env"
     SIM_INVENTORY="${SIM_DIR}/inventory"
-    export SIM_DIR SIM_PID SIM_URL SIM_CA SIM_USERNAME SIM_PASSWORD SIM_INVENTORY
-    # sim_call.yml's lookup (the same control calls, made on the controller), and the solidfire_test_local
-    # connection: a host that action plugins treat as remote, so the module runs "on the target" (this machine)
+    export SIM_DIR SIM_INVENTORY
+    # the sim_call lookup (control calls made on the controller), and the solidfire_test_local connection: a host
+    # that action plugins treat as remote, so the module runs "on the target" (this machine)
     export ANSIBLE_LOOKUP_PLUGINS="${SIM_SETUP_DIR}/lookup_plugins"
     export ANSIBLE_CONNECTION_PLUGINS="${SIM_SETUP_DIR}/connection_plugins"
-    export SOLIDFIRE_HOSTNAME="${SIM_URL#https://}"
-    export SOLIDFIRE_USERNAME="${SIM_USERNAME}"
-    export SOLIDFIRE_PASSWORD="${SIM_PASSWORD}"
-    export SOLIDFIRE_CA_PATH="${SIM_CA}"
     # Tests must not pick up a developer's or CI's own settings.
     unset SOLIDFIRE_PORT SOLIDFIRE_API_VERSION SOLIDFIRE_VALIDATE_CERTS REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
     printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "${SIM_PYTHON}" >"${SIM_INVENTORY}"
@@ -113,20 +98,23 @@ sim_start() {
 }
 
 sim_call() {
-    # sim_call METHOD ['{json params}']: prints the JSON result; non-zero exit on an API or HTTP error.
+    # sim_call METHOD ['{json params}' [PATH]]: prints the JSON result, or with PATH only the value PATH selects in
+    # it (the path syntax of tests/simulator/simquery.py, e.g. 'calls[?method==GetAsyncResult]|length'). Non-zero
+    # exit on an API or HTTP error. simctl.py reaches the simulator with SIM_URL, SIM_CA, SIM_USERNAME and
+    # SIM_PASSWORD from the environment (so `SIM_PASSWORD=other sim_call ...` works, and no password is in argv).
     _sim_xtrace_off
     echo "+ sim_call $*" >&2
-    local rc=0 params='{}'
+    local rc=0 params='{}' query=()
     if [ $# -ge 2 ]; then params=$2; fi
-    "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/simctl.py" --url "${SIM_URL}" --ca "${SIM_CA}" \
-        --username "${SIM_USERNAME}" --password "${SIM_PASSWORD}" "$1" "${params}" || rc=$?
+    if [ $# -ge 3 ]; then query=(--query "$3"); fi
+    "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/simctl.py" "${query[@]}" "$1" "${params}" || rc=$?
     _sim_xtrace_restore
     return "${rc}"
 }
 
-sim_json() {
-    # sim_json 'python expression over j' < json: prints the value (str() of it); for checks without jq.
-    "${SIM_PYTHON}" -c 'import json, sys; j = json.load(sys.stdin); v = eval(sys.argv[1]); print(v if isinstance(v, str) else json.dumps(v))' "$1"
+sim_pick() {
+    # sim_pick PATH < json: the value PATH selects (simquery.py syntax), for JSON that is not a call's answer.
+    "${SIM_PYTHON}" "${SIM_ROOT}/tests/simulator/simquery.py" "$1"
 }
 
 sim_playbook() {

@@ -6,12 +6,12 @@ set -eux
 source ../setup_simulator/simulator.sh
 sim_start --job-seconds 8
 
-account=$(sim_call AddAccount '{"username": "chain-account"}' | sim_json 'j["accountID"]')
+account=$(sim_call AddAccount '{"username": "chain-account"}' accountID)
 sim_call CreateVolume "{\"name\": \"chain-src\", \"accountID\": ${account}, \"totalSize\": 1073741824}" >/dev/null
 sim_call SimCallLog '{"clear": true}' >/dev/null
 
 clones_of() {
-    sim_call SimCallLog | sim_json "len([c for c in j['calls'] if c['method'] == 'CloneVolume' and c['params']['name'] == '$1'])"
+    sim_call SimCallLog '{}' "calls[?method==CloneVolume][?params.name==$1]|length"
 }
 
 sim_playbook chain.yml -e expect=new "$@"
@@ -25,7 +25,7 @@ sim_assert_grep 'ok=[0-9]+ +changed=0 ' "${SIM_LOG}"
 # The whole chain in check mode, for a name that does not exist yet: nothing is cloned, the wait is skipped.
 sim_playbook chain.yml --check -e expect=check -e clone_name=chain-check "$@"
 test "$(clones_of chain-check)" = 0
-test "$(sim_call ListVolumes '{"volumeName": "chain-check"}' | sim_json 'len(j["volumes"])')" = 0
+test "$(sim_call ListVolumes '{"volumeName": "chain-check"}' 'volumes|length')" = 0
 
 # A re-run while the clone is still running returns the running job's handle.
 sim_playbook rerun_running.yml "$@"

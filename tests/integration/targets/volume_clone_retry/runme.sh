@@ -5,7 +5,7 @@
 set -eux
 source ../setup_simulator/simulator.sh
 sim_start --job-seconds 2
-account=$(sim_call AddAccount '{"username": "retry-account"}' | sim_json 'j["accountID"]')
+account=$(sim_call AddAccount '{"username": "retry-account"}' accountID)
 sim_call CreateVolume "{\"name\": \"retry-src\", \"accountID\": ${account}, \"totalSize\": 1073741824}" >/dev/null
 sim_playbook retry.yml "$@"
 # Each retry was reported as it happened (the clone task runs in-process on the local connection).
