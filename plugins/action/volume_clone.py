@@ -9,7 +9,7 @@ get_async_result instead of going silent.
 
 from __future__ import annotations
 
-from ansible_collections.solidfire.element.plugins.module_utils._volumes import run_volume_clone, volume_clone_validation
+from ansible_collections.solidfire.element.plugins.module_utils._volume_clone import VOLUME_CLONE
 from ansible_collections.solidfire.element.plugins.plugin_utils._element_action import ElementActionBase
 
 
@@ -19,9 +19,10 @@ class ActionModule(ElementActionBase):
     MODULE_NAME = 'solidfire.element.volume_clone'
     # `async` runs the module in the background (see ElementActionBase.run), as users chain clones that way.
     _supports_async = True
+    TASK = VOLUME_CLONE
 
     def validation(self):
-        return volume_clone_validation()
+        return self.TASK.validation()
 
     def run_task(self, params, check_mode, on_event, abandoned):
-        return run_volume_clone(params, check_mode, on_event=on_event, abandoned=abandoned)
+        return self.TASK.run(params, check_mode=check_mode, on_event=on_event, abandoned=abandoned)
