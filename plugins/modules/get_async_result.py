@@ -27,7 +27,7 @@ description:
   - Several handles are watched with one C(ListAsyncResults) call per poll round.
   - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
     C(delegate_to: localhost)), printing a progress line when a job's status or details change and a heartbeat
-    at least every 30 seconds. On other connections the module runs on the target, so a jump host that can
+    at least every 20 seconds. On other connections the module runs on the target, so a jump host that can
     reach the storage network does the polling."
 author:
   - solidfire.element contributors (!UNKNOWN)
