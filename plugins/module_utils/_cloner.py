@@ -166,7 +166,7 @@ class VolumeCloner:
 
     def find_clone_handle(self, volume_id, include_completed):
         entries = self._read(self.client.list_async_results, [CLONE_RESULT_TYPE])
-        return clone_job_handle(entries, volume_id, include_completed), entries
+        return clone_job_handle(entries, volume_id, include_completed=include_completed), entries
 
     # ----------------------------------------------------------------------------------------------- start
     def start(self, source, account_id):

@@ -247,6 +247,6 @@ def run_as_module(spec):
     result = spec.run(module.params, check_mode=module.check_mode)
     for warning in result.pop('warnings', []):
         module.warn(warning)
-    if result.pop('failed', False):
+    if result.pop('failed', None):
         module.fail_json(**result)
     module.exit_json(**result)

@@ -56,9 +56,9 @@ class ElementActionBase(ActionBase):
         in_process = self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS and not self._task.async_val
         if in_process:
             password = params.get('password')
-            result.update(self.run_task(params, self._task.check_mode,
-                                        lambda kind, text: self._progress(kind, redact(text, password)),
-                                        self._controller_gone_check()))
+            result.update(self.run_task(params, check_mode=self._task.check_mode,
+                                        on_event=lambda kind, text: self._progress(kind, redact(text, password)),
+                                        abandoned=self._controller_gone_check()))
         else:
             result.update(self._run_on_target(rules['argument_spec'], params, task_vars))
         return remove_values(result, no_log_values)

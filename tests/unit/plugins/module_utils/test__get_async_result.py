@@ -129,20 +129,20 @@ def run_task(cluster, check_mode, **args):
 @pytest.mark.parametrize('keep_result, changed', [(False, True), (True, False)])
 def test_check_mode_reads_once_never_releases_and_says_what_a_real_run_would_change(keep_result, changed):
     cluster = OneJobCluster()
-    result = run_task(cluster, True, async_handle=5, keep_result=keep_result)
+    result = run_task(cluster, check_mode=True, async_handle=5, keep_result=keep_result)
     assert cluster.reads == [(5, True)] and result['status'] == COMPLETE and result['released'] is False
     assert result['changed'] is changed
 
 
 def test_check_mode_does_not_wait_on_a_running_job():
     cluster = OneJobCluster(running=[5])
-    result = run_task(cluster, True, async_handle=5)
+    result = run_task(cluster, check_mode=True, async_handle=5)
     assert cluster.reads == [(5, True)] and result['status'] == RUNNING and result['changed'] is False
 
 
 def test_a_real_run_releases_and_is_changed():
     cluster = OneJobCluster()
-    result = run_task(cluster, False, async_handle=5)
+    result = run_task(cluster, check_mode=False, async_handle=5)
     assert cluster.reads == [(5, True), (5, False)] and result['released'] is True and result['changed'] is True
     assert cluster.closed
 

@@ -26,7 +26,7 @@ def outcome(handle, response=None, released=False, state=None, message=None):
 
 
 def report(outcomes, timed_out=False):
-    return WaitReport(outcomes, 12.3456, 4, 0, None, timed_out)
+    return WaitReport(outcomes, 12.3456, 4, 0, None, timed_out=timed_out)
 
 
 COMPLETE = {'status': 'complete', 'resultType': 'Clone', 'result': {'volumeID': 47}, 'createTime': 'c',
