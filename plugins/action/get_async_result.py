@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.solidfire.element.plugins.module_utils._args import get_async_result_validation
-from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result
+from ansible_collections.solidfire.element.plugins.module_utils._get_async_result import GET_ASYNC_RESULT
 from ansible_collections.solidfire.element.plugins.plugin_utils._element_action import ElementActionBase
 
 
@@ -14,9 +13,4 @@ class ActionModule(ElementActionBase):
     """Waits in-process on a local connection, else runs the module on the target."""
 
     MODULE_NAME = 'solidfire.element.get_async_result'
-
-    def validation(self):
-        return get_async_result_validation()
-
-    def run_task(self, params, check_mode, on_event, abandoned):
-        return run_get_async_result(params, check_mode, on_event=on_event, abandoned=abandoned)
+    TASK = GET_ASYNC_RESULT

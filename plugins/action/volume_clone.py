@@ -9,7 +9,7 @@ get_async_result instead of going silent.
 
 from __future__ import annotations
 
-from ansible_collections.solidfire.element.plugins.module_utils._volumes import run_volume_clone, volume_clone_validation
+from ansible_collections.solidfire.element.plugins.module_utils._volume_clone import VOLUME_CLONE
 from ansible_collections.solidfire.element.plugins.plugin_utils._element_action import ElementActionBase
 
 
@@ -17,9 +17,4 @@ class ActionModule(ElementActionBase):
     """Clones (and waits) in-process on a local connection, else runs the module on the target."""
 
     MODULE_NAME = 'solidfire.element.volume_clone'
-
-    def validation(self):
-        return volume_clone_validation()
-
-    def run_task(self, params, check_mode, on_event, abandoned):
-        return run_volume_clone(params, check_mode, on_event=on_event, abandoned=abandoned)
+    TASK = VOLUME_CLONE

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Documents exactly CONNECTION_SPEC in plugins/module_utils/_args.py: change both together."""
+"""Documents exactly CONNECTION_SPEC in plugins/module_utils/_common.py: change both together."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

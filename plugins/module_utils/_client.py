@@ -223,21 +223,47 @@ def classify_api_error(name, message, code=None):
     return ElementAPIError(name, message, code)
 
 
-class ElementClient:
-    """One cluster endpoint, one requests.Session: connections are reused across polls of one task."""
+class Endpoint:
+    """Where the API answers, already checked: host (an IPv6 address without brackets), TCP port, API version.
 
-    def __init__(self, hostname, username, password, port=443, api_version='12.3',
-                 validate_certs=True, ca_path=None, http_timeout=30.0, session=None):
-        if not HAS_REQUESTS and session is None:
-            raise ElementError('The Python library requests is required on the host that runs this task.')
-        host, host_port = split_hostname(hostname)
-        self.api_version = validate_api_version(api_version)
-        self.port = host_port or port
-        if not isinstance(self.port, int) or not 0 < self.port < 65536:
-            raise ElementInputError('port %r is not a TCP port number from 1 to 65535.' % (port,))
+    Made once per task by parse_endpoint, so the client never splits a hostname again.
+    """
+
+    def __init__(self, host, port, api_version):
         self.host = host
-        netloc = '[%s]' % host if ':' in host else host
-        self.url = 'https://%s:%d/json-rpc/%s' % (netloc, self.port, self.api_version)
+        self.port = port
+        self.api_version = api_version
+
+    @property
+    def url(self):
+        netloc = '[%s]' % self.host if ':' in self.host else self.host
+        return 'https://%s:%d/json-rpc/%s' % (netloc, self.port, self.api_version)
+
+
+def parse_endpoint(hostname, port=443, api_version='12.3'):
+    """The Endpoint of hostname ('host', 'host:port', IPv6, '[v6]:port'), port and api_version; raises
+    ElementInputError for the first problem. A port in hostname wins over port."""
+    host, host_port = split_hostname(hostname)
+    version = validate_api_version(api_version)
+    port = host_port or port
+    if isinstance(port, bool) or not isinstance(port, INTEGER_TYPES) or not 0 < port < 65536:
+        raise ElementInputError('port %r is not a TCP port number from 1 to 65535.' % (port,))
+    return Endpoint(host, port, version)
+
+
+class ElementClient:
+    """One cluster endpoint, one requests.Session: connections are reused across polls of one task.
+
+    endpoint: an Endpoint (see parse_endpoint). Needs requests unless a session is given; the task frame
+    refuses a task on a host without it before any client is made (_common.requests_missing).
+    """
+
+    def __init__(self, endpoint, username, password, validate_certs=True, ca_path=None, http_timeout=30.0,
+                 session=None):
+        self.host = endpoint.host
+        self.port = endpoint.port
+        self.api_version = endpoint.api_version
+        self.url = endpoint.url
         self.username = username
         self._password = password
         self.http_timeout = float(http_timeout)

@@ -73,12 +73,15 @@ def _summary(outcome):
     return 'async handle %s is still running' % outcome.handle
 
 
-def task_result(report, many, params, check_mode):
-    """The whole task result: per-handle fields (or `results`), counters, changed, failed/msg, warnings, facts."""
+def task_result(report, many, params, would_release=False):
+    """The whole task result: per-handle fields (or `results`), counters, changed, failed/msg, warnings, facts.
+
+    many: the list form was used (`results`); would_release: a dry run that a real run would follow by releasing
+    each finished handle, so changed says whether it would change something. The caller decides both.
+    """
     per_handle = [handle_fields(outcome) for outcome in report.outcomes]
-    if check_mode:
-        would_release = [outcome.finished and not params['keep_result'] for outcome in report.outcomes]
-        changed = any(would_release)
+    if would_release:
+        changed = any(outcome.finished for outcome in report.outcomes)
     else:
         changed = any(outcome.released for outcome in report.outcomes)
     result = dict(results=per_handle) if many else dict(per_handle[0])

@@ -143,7 +143,7 @@ class Waiter:
             self._release_finished(outcomes)
         last = self._retrier.last_transient
         return WaitReport(outcomes, self._deadline.elapsed(), self.polls, self._retrier.transient_errors,
-                          str(last) if last is not None else None, timed_out)
+                          str(last) if last is not None else None, timed_out=timed_out)
 
     # ----------------------------------------------------------------------------------------------- loop
     def _poll_until_settled(self, outcomes):

@@ -146,18 +146,12 @@ msg:
   sample: 1 of 3 async results match the filters.
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.solidfire.element.plugins.module_utils._async_results import (
-    async_results_info_spec,
-    run_async_results_info,
-)
-from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
+from ansible_collections.solidfire.element.plugins.module_utils._common import run_as_module
+from ansible_collections.solidfire.element.plugins.module_utils._async_results_info import ASYNC_RESULTS_INFO
 
 
 def main():
-    module = AnsibleModule(argument_spec=async_results_info_spec(), supports_check_mode=True)
-    run_as_module(module, lambda params, check_mode: run_async_results_info(params))
+    run_as_module(ASYNC_RESULTS_INFO)
 
 
 if __name__ == '__main__':

@@ -27,7 +27,7 @@ description:
   - Several handles are watched with one C(ListAsyncResults) call per poll round.
   - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
     C(delegate_to: localhost)), printing a progress line when a job's status or details change and a heartbeat
-    at least every 30 seconds. On other connections the module runs on the target, so a jump host that can
+    at least every 20 seconds. On other connections the module runs on the target, so a jump host that can
     reach the storage network does the polling."
 author:
   - solidfire.element contributors (!UNKNOWN)
@@ -322,16 +322,12 @@ ansible_facts:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.solidfire.element.plugins.module_utils._args import get_async_result_validation
-from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
-from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result
+from ansible_collections.solidfire.element.plugins.module_utils._common import run_as_module
+from ansible_collections.solidfire.element.plugins.module_utils._get_async_result import GET_ASYNC_RESULT
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **get_async_result_validation())
-    run_as_module(module, run_get_async_result)
+    run_as_module(GET_ASYNC_RESULT)
 
 
 if __name__ == '__main__':

@@ -305,15 +305,12 @@ msg:
   sample: "Started cloning source volume 42 into 'db01-test-clone' (volume 47, async handle 389)."
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.solidfire.element.plugins.module_utils._task import run_as_module
-from ansible_collections.solidfire.element.plugins.module_utils._volumes import run_volume_clone, volume_clone_validation
+from ansible_collections.solidfire.element.plugins.module_utils._common import run_as_module
+from ansible_collections.solidfire.element.plugins.module_utils._volume_clone import VOLUME_CLONE
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **volume_clone_validation())
-    run_as_module(module, run_volume_clone)
+    run_as_module(VOLUME_CLONE)
 
 
 if __name__ == '__main__':

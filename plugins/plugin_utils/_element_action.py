@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The controller side every waiting task of the collection shares (get_async_result, volume_clone).
 
-Private to the collection. A subclass names its module and supplies its argspec and the function that does the
-task; this base validates the arguments with that argspec, then runs the task where the connection says:
+Private to the collection. A subclass names its module (MODULE_NAME) and its task spec (TASK, from the module's
+file in module_utils); this base validates the arguments with the spec's rules, then runs the task where the
+connection says:
 in-process on a local connection (no module transfer, and live progress lines, which AWX shows as job events
 during a long wait), otherwise as the module on the target (a jump host on the storage network), with the
 options the controller validated.
@@ -25,11 +26,12 @@ display = Display()
 
 
 class ElementActionBase(ActionBase):
-    """Subclasses set MODULE_NAME and implement validation() and run_task()."""
+    """Subclasses set MODULE_NAME and TASK (a module_utils TaskSpec)."""
 
     TRANSFERS_FILES = False
     LOCAL_TRANSPORT = 'local'
     MODULE_NAME = ''
+    TASK = None
     # Every waiting task takes `async`: run() then executes the module through async_wrapper, as the normal
     # action does, so `poll: N` returns the module's result and `poll: 0` the job id for async_status.
     _supports_async = True
@@ -38,11 +40,11 @@ class ElementActionBase(ActionBase):
 
     def validation(self) -> dict:
         """ArgumentSpecValidator keywords: argument_spec, and mutually_exclusive / required_one_of as needed."""
-        raise NotImplementedError
+        return self.TASK.validation()
 
     def run_task(self, params: dict, check_mode: bool, on_event, abandoned) -> dict:
         """Do the task in this process and return its result dict."""
-        raise NotImplementedError
+        return self.TASK.run(params, check_mode=check_mode, on_event=on_event, abandoned=abandoned)
 
     def run(self, tmp=None, task_vars=None):
         self._supports_check_mode = True
@@ -59,9 +61,9 @@ class ElementActionBase(ActionBase):
         in_process = self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS and not self._task.async_val
         if in_process:
             password = params.get('password')
-            result.update(self.run_task(params, self._task.check_mode,
-                                        lambda kind, text: self._progress(kind, redact(text, password)),
-                                        self._controller_gone_check()))
+            result.update(self.run_task(params, check_mode=self._task.check_mode,
+                                        on_event=lambda kind, text: self._progress(kind, redact(text, password)),
+                                        abandoned=self._controller_gone_check()))
         else:
             result.update(self._run_on_target(rules['argument_spec'], params, task_vars))
         return remove_values(result, no_log_values)

@@ -6,7 +6,6 @@ connection, with the module-level Display replaced; and a client factory whose c
 
 from __future__ import annotations
 
-import functools
 from unittest.mock import MagicMock
 
 import pytest
@@ -61,31 +60,44 @@ class FakeClient:
 
 
 class FakeFactory:
-    """client_factory(params) -> the FakeClient; records the params; raises `error` when given one."""
+    """client_factory(connection) -> the FakeClient; records each parsed Connection; raises `error` when given one."""
 
     def __init__(self, client, error=None):
         self.client = client
         self.error = error
-        self.params = []
+        self.connections = []
 
-    def __call__(self, params):
-        self.params.append(params)
+    def __call__(self, connection):
+        self.connections.append(connection)
         if self.error:
             raise self.error
         return self.client
 
 
+class ScriptedSpec:
+    """The plugin's own TaskSpec, run with the fake client factory."""
+
+    def __init__(self, spec, factory):
+        self.spec = spec
+        self.factory = factory
+
+    def validation(self):
+        return self.spec.validation()
+
+    def run(self, params, **hooks):
+        return self.spec.run(params, client_factory=self.factory, **hooks)
+
+
 @pytest.fixture
 def scripted_client(monkeypatch):
-    """scripted_client(plugin_module, run_name, answers, otherwise=None, error=None) -> (client, factory).
+    """scripted_client(plugin_module, answers, otherwise=None, error=None) -> (client, factory).
 
-    Wraps the run function where the plugin looks it up, so its task frame gets the fake client factory."""
+    Replaces the plugin's TASK by the same spec run with the fake client factory, so its task frame gets it."""
 
-    def script(plugin_module, run_name, answers, otherwise=None, error=None):
+    def script(plugin_module, answers, otherwise=None, error=None):
         client = FakeClient(answers, otherwise=otherwise)
         factory = FakeFactory(client, error=error)
-        original = getattr(plugin_module, run_name)
-        monkeypatch.setattr(plugin_module, run_name, functools.partial(original, client_factory=factory))
+        monkeypatch.setattr(plugin_module.ActionModule, 'TASK', ScriptedSpec(plugin_module.ActionModule.TASK, factory))
         return client, factory
 
     return script

@@ -24,7 +24,7 @@ COMPLETE = {'status': 'complete', 'resultType': 'Clone', 'createTime': '2026-11-
 
 @pytest.fixture
 def with_client(scripted_client):
-    return functools.partial(scripted_client, plugin_module, 'run_get_async_result')
+    return functools.partial(scripted_client, plugin_module)
 
 
 def run(plugin):
@@ -44,8 +44,8 @@ def test_a_complete_job_is_read_released_and_the_client_closed(make_local_action
     assert result['result'] == {'cloneID': 1, 'volumeID': 1005}
     assert client.calls == [('GetAsyncResult', {'asyncHandle': 5, 'keepResult': True}),
                             ('GetAsyncResult', {'asyncHandle': 5, 'keepResult': False})]
-    assert len(factory.params) == 1 and client.closed == 1
-    assert factory.params[0]['password'] == PASSWORD
+    assert len(factory.connections) == 1 and client.closed == 1
+    assert factory.connections[0].password == PASSWORD
     assert lines and all(line.startswith('[controller] ') for line in lines)
     assert 'warnings' not in result
 
@@ -92,7 +92,7 @@ def test_input_errors_are_refused_before_any_client(make_local_action, with_clie
     client, factory = with_client({})
     result = run(make_local_action(plugin_module.ActionModule, task_args(async_handle='abc')))
     assert result['failed'] is True and 'async_handle' in result['msg']
-    assert factory.params == [] and client.calls == []
+    assert factory.connections == [] and client.calls == []
 
 
 def test_a_job_result_that_echoes_the_password_is_redacted(make_local_action, with_client, lines):
@@ -113,4 +113,4 @@ def test_no_handle_is_skipped_without_a_client(make_local_action, with_client, l
     client, factory = with_client({})
     result = run(make_local_action(plugin_module.ActionModule, task_args(async_handle=handle)))
     assert result['skipped'] is True
-    assert factory.params == []
+    assert factory.connections == []

@@ -20,7 +20,7 @@ def task_args(**extra):
 
 
 def test_a_bug_ends_as_a_failed_task_without_the_password(make_local_action, scripted_client, lines):
-    client = scripted_client(plugin_module, 'run_volume_clone', {}, otherwise=RuntimeError('failed for %s' % PASSWORD))[0]
+    client = scripted_client(plugin_module, {}, otherwise=RuntimeError('failed for %s' % PASSWORD))[0]
     result = make_local_action(plugin_module.ActionModule, task_args(wait=True)).run(task_vars={})
     assert result['failed'] is True and result['changed'] is False
     assert result['msg'].startswith('Unexpected RuntimeError while talking to the cluster: ')
@@ -29,7 +29,7 @@ def test_a_bug_ends_as_a_failed_task_without_the_password(make_local_action, scr
 
 
 def test_input_errors_are_refused_before_any_client(make_local_action, scripted_client, lines):
-    client, factory = scripted_client(plugin_module, 'run_volume_clone', {}, otherwise=RuntimeError('unexpected'))
+    client, factory = scripted_client(plugin_module, {}, otherwise=RuntimeError('unexpected'))
     result = make_local_action(plugin_module.ActionModule, task_args(size=-1)).run(task_vars={})
     assert result['failed'] is True and 'size must be more than 0' in result['msg']
-    assert factory.params == [] and client.calls == []
+    assert factory.connections == [] and client.calls == []

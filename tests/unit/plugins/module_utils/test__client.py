@@ -25,6 +25,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementInputError,
     ElementTLSError,
     ElementTransientError,
+    parse_endpoint,
     split_hostname,
     validate_api_version,
 )
@@ -98,9 +99,11 @@ def api_error(name, message='boom'):
 
 def make_client(*answers, **options):
     session = FakeSession(*answers)
-    settings = dict(hostname='10.0.0.5', username='admin', password=PASSWORD, session=session)
-    settings.update(options)
-    return ElementClient(**settings), session
+    where = dict(hostname='10.0.0.5', port=443, api_version='12.3')
+    settings = dict(username='admin', password=PASSWORD, session=session)
+    for name, value in options.items():
+        (where if name in where else settings)[name] = value
+    return ElementClient(parse_endpoint(**where), **settings), session
 
 
 def test_call_posts_the_envelope_with_auth_and_returns_result():
@@ -401,7 +404,7 @@ class StallingSession(FakeSession):
 
 def test_a_request_ends_by_its_timeout_whatever_the_server_does():
     session = StallingSession()
-    client = ElementClient('10.0.0.5', 'admin', PASSWORD, session=session)
+    client = ElementClient(parse_endpoint('10.0.0.5'), 'admin', PASSWORD, session=session)
     started = time.monotonic()
     with pytest.raises(ElementTransientError) as raised:
         client.call('GetAsyncResult', timeout=0.3)

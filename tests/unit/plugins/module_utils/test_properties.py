@@ -30,7 +30,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementClient,
     secret_forms,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._wait_task import run_get_async_result  # noqa: E402
+from ansible_collections.solidfire.element.plugins.module_utils._get_async_result import GET_ASYNC_RESULT  # noqa: E402
 
 PASSWORD = u'Pr0p-S3cret-\u20ac-7f'
 FIRST_HANDLE = 4242
@@ -208,12 +208,12 @@ def run_task(clock, jobs, options, check_mode, kinds, latencies):
     session = ScriptedSession(cluster, clock, kinds, latencies)
     params = task_params(handles, options)
 
-    def factory(task):
-        return ElementClient(task['hostname'], task['username'], task['password'], http_timeout=task['http_timeout'],
-                             session=session)
+    def factory(connection):
+        return ElementClient(connection.endpoint, connection.username, connection.password,
+                             http_timeout=connection.http_timeout, session=session)
 
     start = clock.now
-    result = run_get_async_result(params, check_mode, client_factory=factory, clock=clock, sleep=clock.sleep,
+    result = GET_ASYNC_RESULT.run(params, check_mode=check_mode, client_factory=factory, clock=clock, sleep=clock.sleep,
                                   rand=lambda: 0.5, on_event=lambda kind, text: session.events.append(text))
     return handles, cluster, session, result, clock.now - start
 

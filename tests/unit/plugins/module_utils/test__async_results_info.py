@@ -1,18 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of async_results_info's logic: normalising, filters, the clone-job lookup, retries."""
+"""Unit tests of async_results_info's task spec: normalising, filters, parse-once, retries."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
 
-from ansible_collections.solidfire.element.plugins.module_utils._async_results import (
+from ansible_collections.solidfire.element.plugins.module_utils._async_results_info import (
+    ARGUMENT_SPEC,
+    ASYNC_RESULTS_INFO,
     INFO_RETRY_SECONDS,
-    async_results_info_spec,
-    clone_job_handle,
-    run_async_results_info,
+    prepare,
     select,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._client import (
@@ -58,7 +58,7 @@ class FakeClient:
 
 
 def params(**overrides):
-    values = dict((name, spec.get('default')) for name, spec in async_results_info_spec().items())
+    values = dict((name, spec.get('default')) for name, spec in ARGUMENT_SPEC.items())
     values.update(hostname='127.0.0.1', username='admin', password='secret')
     values.update(overrides)
     return values
@@ -84,18 +84,17 @@ def test_select_filters(filters, expected):
     assert [item['async_handle'] for item in select(ENTRIES, **filters)] == expected
 
 
-def test_clone_job_handle_prefers_running_jobs_and_completed_only_when_asked():
-    assert clone_job_handle(ENTRIES, 2000) == 102
-    assert clone_job_handle(ENTRIES, 1101) == 101
-    assert clone_job_handle(ENTRIES, 7) is None  # a BulkVolume job is not a clone
-    done_only = [e for e in ENTRIES if e['asyncResultID'] != 102]
-    assert clone_job_handle(done_only, 2000) is None
-    assert clone_job_handle(done_only, 2000, include_completed=True) == 105
+def test_prepare_parses_the_handle_filter_once():
+    assert prepare(params(async_handles=['101', 104, None, 104])).values == dict(handles={101, 104})
+    assert prepare(params()).values == dict(handles=None)
+    assert prepare(params(async_handles=[])).values == dict(handles=set())
+    assert prepare(params(async_handles=[-3])).errors == [
+        'async_handles[0] must be a positive integer async handle from 1 to 2^63-1, got -3.']
 
 
 def test_run_returns_filtered_results_and_never_reads_a_handle():
     client = FakeClient()
-    result = run_async_results_info(params(result_types=['Clone'], async_handles=['101', 104, None], completed=False),
+    result = ASYNC_RESULTS_INFO.run(params(result_types=['Clone'], async_handles=['101', 104, None], completed=False),
                                     client_factory=lambda p: client, sleep=lambda s: None)
     assert result['changed'] is False and [r['async_handle'] for r in result['async_results']] == [101]
     assert client.calls == [('ListAsyncResults', ['Clone'])] and client.closed
@@ -104,20 +103,20 @@ def test_run_returns_filtered_results_and_never_reads_a_handle():
 
 def test_bad_handle_filter_fails_before_any_call():
     client = FakeClient()
-    result = run_async_results_info(params(async_handles=[-3]), client_factory=lambda p: client)
+    result = ASYNC_RESULTS_INFO.run(params(async_handles=[-3]), client_factory=lambda p: client)
     assert result['failed'] and 'async_handles[0]' in result['msg'] and client.calls == []
 
 
 def test_transient_faults_are_retried(clock):
     client = FakeClient([ElementTransientError('HTTP 503'), ElementTransientError('xDBVersionMismatch')])
-    result = run_async_results_info(params(), client_factory=lambda p: client, clock=clock, sleep=clock.sleep)
+    result = ASYNC_RESULTS_INFO.run(params(), client_factory=lambda p: client, clock=clock, sleep=clock.sleep)
     assert len(result['async_results']) == 5 and len(clock.sleeps) == 2 and 'failed' not in result
 
 
 def test_persistent_transient_fault_fails_when_the_retry_time_is_up(clock):
     client = FakeClient([ElementTransientError('HTTP 503')] * 1000)
     start = clock.now
-    result = run_async_results_info(params(), client_factory=lambda p: client, clock=clock, sleep=clock.sleep)
+    result = ASYNC_RESULTS_INFO.run(params(), client_factory=lambda p: client, clock=clock, sleep=clock.sleep)
     assert result['failed'] and 'HTTP 503' in result['msg'] and 'Gave up listing the async results' in result['msg']
     assert clock.now - start == pytest.approx(INFO_RETRY_SECONDS)
     assert 5 < len(client.calls) < 20
@@ -125,5 +124,5 @@ def test_persistent_transient_fault_fails_when_the_retry_time_is_up(clock):
 
 def test_fatal_fault_fails_at_once():
     client = FakeClient([ElementAuthError('rejected (HTTP 401)')])
-    result = run_async_results_info(params(), client_factory=lambda p: client, sleep=lambda s: None)
+    result = ASYNC_RESULTS_INFO.run(params(), client_factory=lambda p: client, sleep=lambda s: None)
     assert result['failed'] and 'HTTP 401' in result['msg'] and len(client.calls) == 1

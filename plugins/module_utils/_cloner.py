@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What one volume_clone task does: resolve the source, decide idempotently, start CloneVolume safely, wait.
+"""The cloner volume_clone runs: resolve the source, decide idempotently, start CloneVolume safely, wait.
 
-Private to the collection: no compatibility promise for code outside it.
+Private to the collection: no compatibility promise for code outside it. Its options and checks are in
+_volume_clone.py; this file is the work one task does against one cluster.
 Runs on targets, so it stays compatible with every Python a supported ansible-core allows there. Clock, sleep
 and random source are injectable, so the retry logic is tested without sleeping.
 
@@ -18,104 +19,19 @@ __metaclass__ = type
 import random
 import time
 
-from ansible_collections.solidfire.element.plugins.module_utils._args import (
-    CONNECTION_SPEC,
-    WAIT_SPEC,
-    check_connection_params,
-    check_wait_params,
-    client_from_params,
-)
-from ansible_collections.solidfire.element.plugins.module_utils._async_results import (
-    CLONE_RESULT_TYPE,
-    clone_job_handle,
-)
+from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE
 from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementAPIError,
     ElementError,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
-from ansible_collections.solidfire.element.plugins.module_utils._retry import (
-    MONOTONIC,
-    Abandoned,
-    Backoff,
-    Deadline,
-    Retrier,
-)
-from ansible_collections.solidfire.element.plugins.module_utils._task import run_with_client
+from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC, Backoff, Deadline, Retrier
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
-SIZE_UNITS = dict(
-    bytes=1,
-    kb=1000, mb=1000 ** 2, gb=1000 ** 3, tb=1000 ** 4,
-    kib=1024, mib=1024 ** 2, gib=1024 ** 3, tib=1024 ** 4,
-)
-ACCESS_CHOICES = ['readOnly', 'readWrite', 'locked', 'replicationTarget']
-MAX_NAME_LENGTH = 64
+CLONE_RESULT_TYPE = 'Clone'
 DELETED = 'deleted'
 INIT = 'init'
-
-VOLUME_CLONE_MUTUALLY_EXCLUSIVE = [('src_volume_id', 'src_volume_name')]
-VOLUME_CLONE_REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name')]
-
-
-def volume_clone_spec():
-    """The full argument spec of volume_clone."""
-    spec = dict(
-        name=dict(type='str', required=True),
-        src_volume_id=dict(type='int'),
-        src_volume_name=dict(type='str'),
-        src_account_id=dict(type='int'),
-        src_snapshot_id=dict(type='int'),
-        account_id=dict(type='int'),
-        size=dict(type='float'),
-        size_unit=dict(type='str', default='gb', choices=sorted(SIZE_UNITS)),
-        access=dict(type='str', choices=ACCESS_CHOICES),
-        attributes=dict(type='dict'),
-        enable512e=dict(type='bool'),
-        wait=dict(type='bool', default=False),
-        keep_result=dict(type='bool', default=False),
-        fail_on_error=dict(type='bool', default=True),
-    )
-    spec.update(CONNECTION_SPEC)
-    spec.update(WAIT_SPEC)
-    return spec
-
-
-def volume_clone_validation():
-    """Every argument rule of volume_clone, as keywords for AnsibleModule and ArgumentSpecValidator alike."""
-    return dict(argument_spec=volume_clone_spec(), mutually_exclusive=VOLUME_CLONE_MUTUALLY_EXCLUSIVE,
-                required_one_of=VOLUME_CLONE_REQUIRED_ONE_OF)
-
-
-def size_in_bytes(size, unit):
-    """size x unit as whole bytes, or None when no size was given; ValueError for sizes below one byte."""
-    if size is None:
-        return None
-    if not size > 0:
-        raise ValueError('size must be more than 0, got %s.' % (size,))
-    value = int(round(size * SIZE_UNITS[unit]))
-    if value < 1:
-        raise ValueError('size %s %s is less than one byte.' % (size, unit))
-    return value
-
-
-def check_volume_clone_params(params):
-    """Every check volume_clone needs beyond the argspec; an empty list means the task may run."""
-    errors = check_connection_params(params) + check_wait_params(params)
-    if not 1 <= len(params['name']) <= MAX_NAME_LENGTH:
-        errors.append('name must be 1 to %d characters long, got %d.' % (MAX_NAME_LENGTH, len(params['name'])))
-    for option in ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'):
-        if params.get(option) is not None and params[option] < 1:
-            errors.append('%s must be a positive integer, got %d.' % (option, params[option]))
-    if params.get('src_volume_name') is not None and not params['src_volume_name']:
-        errors.append('src_volume_name must not be empty.')
-    try:
-        size_in_bytes(params.get('size'), params['size_unit'])
-    except ValueError as exc:
-        errors.append(str(exc))
-    return errors
 
 
 def live(volumes):
@@ -131,14 +47,16 @@ class VolumeCloner:
     """One volume_clone task against one cluster.
 
     client: an ElementClient (call, list_async_results, get_async_result, http_timeout).
-    params: argspec-validated options; check_mode: never send CloneVolume.
+    params: argspec-validated options; new_size: the clone's size in bytes, or None to keep the source's;
+    check_mode: never send CloneVolume.
     on_event, abandoned: as for Waiter (progress lines; stop without releasing once nobody gets the result).
     """
 
-    def __init__(self, client, params, check_mode, clock=MONOTONIC, sleep=time.sleep, rand=random.random,
-                 on_event=None, abandoned=None):
+    def __init__(self, client, params, new_size=None, check_mode=False, clock=MONOTONIC, sleep=time.sleep,
+                 rand=random.random, on_event=None, abandoned=None):
         self.client = client
         self.params = params
+        self.new_size = new_size
         self.check_mode = check_mode
         self._clock = clock
         self._sleep = sleep
@@ -171,7 +89,7 @@ class VolumeCloner:
                                 '(check mode: nothing was sent).' % (source['volumeID'], self.params['name'], account_id))
         return self.start(source, account_id)
 
-    def wait(self, fields):
+    def wait(self, fields, release):
         """Wait on fields['async_handle'] with the same Waiter and result builder as get_async_result."""
         self._on_event('status', fields['msg'])
         waiter = Waiter(
@@ -180,7 +98,7 @@ class VolumeCloner:
             poll_interval=self.params['poll_interval'],
             max_poll_interval=self.params['max_poll_interval'],
             wait=True,
-            release=not self.params['keep_result'],
+            release=release,
             clock=self._clock,
             sleep=self._sleep,
             rand=self._rand,
@@ -188,7 +106,7 @@ class VolumeCloner:
             abandoned=self._abandoned,
         )
         report = waiter.run([fields['async_handle']])
-        waited = task_result(report, False, self.params, False)
+        waited = task_result(report, many=False, params=self.params)
         result = dict(fields)
         result.update(waited)
         result['changed'] = fields['changed'] or waited['changed']
@@ -248,7 +166,7 @@ class VolumeCloner:
 
     def find_clone_handle(self, volume_id, include_completed):
         entries = self._read(self.client.list_async_results, [CLONE_RESULT_TYPE])
-        return clone_job_handle(entries, volume_id, include_completed), entries
+        return clone_job_handle(entries, volume_id, include_completed=include_completed), entries
 
     # ----------------------------------------------------------------------------------------------- start
     def start(self, source, account_id):
@@ -277,7 +195,7 @@ class VolumeCloner:
         if account_id != source['accountID']:
             request['newAccountID'] = account_id
         optional = (
-            ('newSize', size_in_bytes(params.get('size'), params['size_unit'])),
+            ('newSize', self.new_size),
             ('snapshotID', params.get('src_snapshot_id')),
             ('access', params.get('access')),
             ('attributes', params.get('attributes')),
@@ -370,24 +288,25 @@ def _ambiguous_source_message(name, volumes):
     return 'source volume name %r is ambiguous: it matches %d volumes, IDs %s; %s.' % (name, len(volumes), ids, hint)
 
 
-def run_volume_clone(params, check_mode, client_factory=client_from_params, clock=MONOTONIC, sleep=time.sleep,
-                     rand=random.random, on_event=None, abandoned=None):
-    """The whole volume_clone task: a result dict, failures included (never an exception for expected faults)."""
+def clone_job_handle(entries, volume_id, include_completed=False):
+    """The handle of the Clone job that fills volume_id, or None.
 
-    def clone(client):
-        cloner = VolumeCloner(client, params, check_mode, clock=clock, sleep=sleep, rand=rand, on_event=on_event,
-                              abandoned=abandoned)
-        try:
-            result = cloner.run()
-            if params['wait'] and not check_mode and result['async_handle'] is not None:
-                result = cloner.wait(result)
-        except ElementError as exc:
-            result = dict(failed=True, changed=False, msg=str(exc))
-        except Abandoned:
-            result = dict(failed=True, changed=False, msg='The controller that started this task is gone; '
-                          'stopped before sending anything more.')
-        if cloner.warnings:
-            result['warnings'] = list(cloner.warnings) + result.get('warnings', [])
-        return result
-
-    return run_with_client(params, check_volume_clone_params(params), clone, client_factory)
+    A running Clone job names the new volume in data.volumeID. A completed one names it in its result, but so
+    does CopyVolume with the *source* volume, so completed jobs count only when asked (a clone just adopted).
+    Running jobs win over completed ones; among equals the newest handle wins.
+    """
+    running, done = [], []
+    for entry in entries:
+        data = entry.get('data')
+        if entry.get('resultType') != CLONE_RESULT_TYPE or not isinstance(data, dict):
+            continue
+        if data.get('volumeID') != volume_id:
+            continue
+        if not entry.get('completed'):
+            running.append(entry.get('asyncResultID'))
+        elif include_completed and entry.get('success') and 'cloneID' in data:
+            done.append(entry.get('asyncResultID'))
+    for found in (running, done):
+        if found:
+            return max(found)
+    return None

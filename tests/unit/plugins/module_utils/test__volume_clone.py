@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of volume_clone's logic: sizes, name resolution, idempotency, retry and adopt. Nothing sleeps."""
+"""Unit tests of volume_clone's task spec and cloner: sizes, checks, name resolution, idempotency, retry and adopt,
+the clone-job lookup. Nothing sleeps."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -13,14 +14,15 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementAuthError,
     ElementTransientError,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._cloner import clone_job_handle
 from ansible_collections.solidfire.element.plugins.module_utils._results import handle_fields
-from ansible_collections.solidfire.element.plugins.module_utils._waiter import Outcome
-from ansible_collections.solidfire.element.plugins.module_utils._volumes import (
-    check_volume_clone_params,
-    run_volume_clone,
+from ansible_collections.solidfire.element.plugins.module_utils._volume_clone import (
+    ARGUMENT_SPEC,
+    VOLUME_CLONE,
+    prepare,
     size_in_bytes,
-    volume_clone_spec,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._waiter import Outcome
 
 LATENCY = 0.05
 # Exactly the per-handle keys get_async_result returns, from the same builder.
@@ -148,7 +150,7 @@ def cluster(clock):
 
 
 def params(**overrides):
-    values = dict((name, spec.get('default')) for name, spec in volume_clone_spec().items())
+    values = dict((name, spec.get('default')) for name, spec in ARGUMENT_SPEC.items())
     values.update(hostname='127.0.0.1', username='admin', password='secret', name='clone-a', src_volume_id=None,
                   wait_timeout=60, poll_interval=2.0, max_poll_interval=8.0)
     values.update(overrides)
@@ -156,8 +158,8 @@ def params(**overrides):
 
 
 def run(cluster, clock, check_mode=False, **overrides):
-    return run_volume_clone(params(**overrides), check_mode, client_factory=lambda p: cluster, clock=clock,
-                            sleep=clock.sleep, rand=lambda: 0.5)
+    return VOLUME_CLONE.run(params(**overrides), check_mode=check_mode, client_factory=lambda p: cluster,
+                            clock=clock, sleep=clock.sleep, rand=lambda: 0.5)
 
 
 # ------------------------------------------------------------------------------------------------- sizes
@@ -185,10 +187,23 @@ def test_size_below_one_byte_is_refused(size, unit):
 
 
 def test_param_checks_name_length_ids_and_size():
-    errors = check_volume_clone_params(params(name='x' * 65, src_volume_id=0, size=-2))
+    errors = prepare(params(name='x' * 65, src_volume_id=0, size=-2)).errors
     text = ' '.join(errors)
     assert 'name must be 1 to 64' in text and 'src_volume_id must be a positive' in text and 'size must be' in text
-    assert check_volume_clone_params(params(src_volume_id=3, size=10, size_unit='gib')) == []
+    assert prepare(params(src_volume_id=3, size=10, size_unit='gib')).errors == []
+
+
+def test_prepare_parses_the_size_and_the_connection_once():
+    prepared = prepare(params(src_volume_id=3, size=10, size_unit='gib', hostname='[fd00::5]:4443'))
+    assert prepared.values == dict(new_size=10 * 1024 ** 3)
+    assert (prepared.connection.endpoint.host, prepared.connection.endpoint.port) == ('fd00::5', 4443)
+    assert prepare(params(src_volume_id=3)).values == dict(new_size=None)
+
+
+def test_a_bad_input_never_reaches_the_client(cluster, clock):
+    result = run(cluster, clock, src_volume_id=3, size=-2, hostname='https://x')
+    assert result['failed'] and 'a scheme' in result['msg'] and 'size must be' in result['msg']
+    assert cluster.calls == [] and not cluster.closed
 
 
 # ------------------------------------------------------------------------------------------------- sources
@@ -436,8 +451,8 @@ def test_wait_reports_the_start_retries_and_the_wait_as_progress_lines(cluster, 
                                                            name='xMaxClonesPerVolumeExceeded')]
     cluster.clone_seconds = 10
     events = []
-    result = run_volume_clone(params(src_volume_id=source, wait=True), False, client_factory=lambda p: cluster,
-                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
+    result = VOLUME_CLONE.run(params(src_volume_id=source, wait=True), check_mode=False,
+                              client_factory=lambda p: cluster, clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
                               on_event=lambda kind, text: events.append((kind, text)))
     assert result['status'] == 'complete'
     kinds = [kind for kind, _text in events]
@@ -451,8 +466,8 @@ def test_an_abandoned_wait_never_releases_the_clone_job(cluster, clock):
     cluster.clone_seconds = 10
     source = cluster.add_volume('gold', 1)
     start = clock.now
-    result = run_volume_clone(params(src_volume_id=source, wait=True), False, client_factory=lambda p: cluster,
-                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5, abandoned=lambda: clock.now > start + 5)
+    result = VOLUME_CLONE.run(params(src_volume_id=source, wait=True), check_mode=False,
+                              client_factory=lambda p: cluster, clock=clock, sleep=clock.sleep, rand=lambda: 0.5, abandoned=lambda: clock.now > start + 5)
     assert cluster.sent('CloneVolume') and result['released'] is False
     assert all(call[1]['keepResult'] for call in cluster.sent('GetAsyncResult'))
 
@@ -462,8 +477,8 @@ def test_an_abandoned_task_never_sends_clone_volume(cluster, clock):
     cluster.faults['CloneVolume'] = [ElementTransientError('HTTP 503')]
     source = cluster.add_volume('gold', 1)
     sends = []
-    result = run_volume_clone(params(src_volume_id=source), False, client_factory=lambda p: cluster,
-                              clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
+    result = VOLUME_CLONE.run(params(src_volume_id=source), check_mode=False,
+                              client_factory=lambda p: cluster, clock=clock, sleep=clock.sleep, rand=lambda: 0.5,
                               abandoned=lambda: len(cluster.sent('CloneVolume')) > 0 or sends.append(1))
     assert len(cluster.sent('CloneVolume')) == 1 and result['failed'] and 'gone' in result['msg']
 
@@ -474,3 +489,27 @@ def test_wait_timeout_covers_the_whole_task_and_fails_with_clone_fields(cluster,
     result = run(cluster, clock, src_volume_id=source, wait=True, wait_timeout=20)
     assert result['failed'] and 'Timed out' in result['msg'] and result['volume_id'] == 12
     assert result['status'] == 'running' and result['changed'] is True
+
+
+# ------------------------------------------------------------------------------------------------- clone-job lookup
+def clone_entry(handle, volume_id, completed=False, result_type='Clone', data=None):
+    return dict(asyncResultID=handle, completed=completed, success=completed, resultType=result_type,
+                data=data if data is not None else {'volumeID': volume_id, 'percentComplete': 10})
+
+
+CLONE_ENTRIES = [
+    clone_entry(105, 2000, completed=True, data={'cloneID': 5, 'volumeID': 2000, 'message': 'Clone complete.'}),
+    clone_entry(101, 1101),
+    clone_entry(103, 7, result_type='BulkVolume', data={'bvID': 1, 'volumeID': 7}),
+    dict(clone_entry(104, 0, completed=True, data={'name': 'xCloneFailed', 'message': 'disk'}), success=False),
+    clone_entry(102, 2000, data={'volumeID': 2000, 'percentComplete': 60}),
+]
+
+
+def test_clone_job_handle_prefers_running_jobs_and_completed_only_when_asked():
+    assert clone_job_handle(CLONE_ENTRIES, 2000) == 102
+    assert clone_job_handle(CLONE_ENTRIES, 1101) == 101
+    assert clone_job_handle(CLONE_ENTRIES, 7) is None  # a BulkVolume job is not a clone
+    done_only = [e for e in CLONE_ENTRIES if e['asyncResultID'] != 102]
+    assert clone_job_handle(done_only, 2000) is None
+    assert clone_job_handle(done_only, 2000, include_completed=True) == 105

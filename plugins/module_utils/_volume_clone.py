@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""volume_clone's options and what runs them: the task spec VOLUME_CLONE. Private to the collection.
+
+The argspec, size units and the checks beyond the argspec are here; the work against the cluster (resolve the
+source, clone idempotently, wait) is the VolumeCloner in _cloner.py. The module on a target and the action
+plugin in-process both run VOLUME_CLONE.
+Runs on targets, so it stays compatible with every Python a supported ansible-core allows there.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import random
+import time
+
+from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError
+from ansible_collections.solidfire.element.plugins.module_utils._cloner import VolumeCloner
+from ansible_collections.solidfire.element.plugins.module_utils._common import (
+    CONNECTION_SPEC,
+    WAIT_SPEC,
+    Prepared,
+    TaskSpec,
+    check_wait_params,
+    connect,
+    prepare_connection,
+    run_with_client,
+)
+from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC, Abandoned
+
+SIZE_UNITS = dict(
+    bytes=1,
+    kb=1000, mb=1000 ** 2, gb=1000 ** 3, tb=1000 ** 4,
+    kib=1024, mib=1024 ** 2, gib=1024 ** 3, tib=1024 ** 4,
+)
+ACCESS_CHOICES = ['readOnly', 'readWrite', 'locked', 'replicationTarget']
+MAX_NAME_LENGTH = 64
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    src_volume_id=dict(type='int'),
+    src_volume_name=dict(type='str'),
+    src_account_id=dict(type='int'),
+    src_snapshot_id=dict(type='int'),
+    account_id=dict(type='int'),
+    size=dict(type='float'),
+    size_unit=dict(type='str', default='gb', choices=sorted(SIZE_UNITS)),
+    access=dict(type='str', choices=ACCESS_CHOICES),
+    attributes=dict(type='dict'),
+    enable512e=dict(type='bool'),
+    wait=dict(type='bool', default=False),
+    keep_result=dict(type='bool', default=False),
+    fail_on_error=dict(type='bool', default=True),
+)
+ARGUMENT_SPEC.update(CONNECTION_SPEC)
+ARGUMENT_SPEC.update(WAIT_SPEC)
+
+MUTUALLY_EXCLUSIVE = [('src_volume_id', 'src_volume_name')]
+REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name')]
+
+
+def size_in_bytes(size, unit):
+    """size x unit as whole bytes, or None when no size was given; ValueError for sizes below one byte."""
+    if size is None:
+        return None
+    if not size > 0:
+        raise ValueError('size must be more than 0, got %s.' % (size,))
+    value = int(round(size * SIZE_UNITS[unit]))
+    if value < 1:
+        raise ValueError('size %s %s is less than one byte.' % (size, unit))
+    return value
+
+
+def prepare(params):
+    """Every check beyond the argspec, each option parsed once: Prepared(new_size=bytes or None) or errors."""
+    errors, connection = prepare_connection(params)
+    errors += check_wait_params(params)
+    if not 1 <= len(params['name']) <= MAX_NAME_LENGTH:
+        errors.append('name must be 1 to %d characters long, got %d.' % (MAX_NAME_LENGTH, len(params['name'])))
+    for option in ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'):
+        if params.get(option) is not None and params[option] < 1:
+            errors.append('%s must be a positive integer, got %d.' % (option, params[option]))
+    if params.get('src_volume_name') is not None and not params['src_volume_name']:
+        errors.append('src_volume_name must not be empty.')
+    new_size = None
+    try:
+        new_size = size_in_bytes(params.get('size'), params['size_unit'])
+    except ValueError as exc:
+        errors.append(str(exc))
+    if errors:
+        return Prepared(errors)
+    return Prepared(connection=connection, new_size=new_size)
+
+
+def run(params, prepared, check_mode=False, client_factory=connect, clock=MONOTONIC, sleep=time.sleep,
+        rand=random.random, on_event=None, abandoned=None):
+    """Clone (or find the clone), then wait if asked: a result dict, failures included."""
+    # The check-mode policy, decided here only: the cloner sends no CloneVolume, and nothing is waited on.
+    wait = params['wait'] and not check_mode
+    release = not params['keep_result']
+
+    def clone(client):
+        cloner = VolumeCloner(client, params, new_size=prepared.values['new_size'], check_mode=check_mode,
+                              clock=clock, sleep=sleep, rand=rand, on_event=on_event, abandoned=abandoned)
+        try:
+            result = cloner.run()
+            if wait and result['async_handle'] is not None:
+                result = cloner.wait(result, release=release)
+        except ElementError as exc:
+            result = dict(failed=True, changed=False, msg=str(exc))
+        except Abandoned:
+            result = dict(failed=True, changed=False, msg='The controller that started this task is gone; '
+                          'stopped before sending anything more.')
+        if cloner.warnings:
+            result['warnings'] = list(cloner.warnings) + result.get('warnings', [])
+        return result
+
+    return run_with_client(prepared.connection, clone, client_factory=client_factory)
+
+
+VOLUME_CLONE = TaskSpec(ARGUMENT_SPEC, prepare, run, mutually_exclusive=MUTUALLY_EXCLUSIVE,
+                        required_one_of=REQUIRED_ONE_OF)
