@@ -11,6 +11,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # pylint: disable=wrong-import-position
+from element_sim.control import MAX_TIME_SCALE  # noqa: E402
 from element_sim.jobs import GONE_ERRORS  # noqa: E402
 from element_sim.server import DEFAULT_CREDENTIALS, Simulator  # noqa: E402
 from element_sim.state import Config  # noqa: E402
@@ -27,7 +28,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--username", default=DEFAULT_CREDENTIALS[0], help=f"Basic auth user (default {DEFAULT_CREDENTIALS[0]})")
     parser.add_argument("--password", default=DEFAULT_CREDENTIALS[1], help=f"Basic auth password (default {DEFAULT_CREDENTIALS[1]})")
     parser.add_argument("--tls-dir", default=DEFAULT_TLS_DIR, help="where cert.pem and key.pem live (default tests/output/simulator-tls)")
-    parser.add_argument("--job-seconds", type=float, default=3.0, help="how long clone/copy/bulk jobs run (default 3.0)")
+    parser.add_argument("--job-seconds", type=float, default=3.0,
+                        help="how long clone/copy/bulk jobs run, in simulated seconds (default 3.0)")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="simulated time runs this many times faster than real time for jobs (default 1.0)")
+    parser.add_argument("--estimate-noise", type=float, default=0.2,
+                        help="ListSyncJobs remainingTime error, 0..1: 0.2 is up to +-20%% and sometimes stale or absent (default 0.2)")
+    parser.add_argument("--estimate-seed", type=int, default=1, help="seed of the remainingTime errors (default 1)")
     parser.add_argument("--gone-error", choices=GONE_ERRORS, default=GONE_ERRORS[0],
                         help="error name for a consumed or unknown async handle (default xAsyncHandleDoesNotExist)")
     return parser.parse_args(argv)
@@ -45,7 +52,14 @@ def main(argv=None) -> int:
     if args.job_seconds < 0:
         sys.stderr.write("simulator: --job-seconds must not be negative\n")
         return 2
-    config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error)
+    if not 0 < args.time_scale <= MAX_TIME_SCALE:
+        sys.stderr.write(f"simulator: --time-scale must be greater than 0 and at most {MAX_TIME_SCALE}\n")
+        return 2
+    if not 0 <= args.estimate_noise <= 1:
+        sys.stderr.write("simulator: --estimate-noise must be between 0 and 1\n")
+        return 2
+    config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error, time_scale=args.time_scale,
+                    estimate_noise=args.estimate_noise, estimate_seed=args.estimate_seed)
     sim = Simulator((args.host, args.port), (args.username, args.password), os.path.abspath(args.tls_dir), config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())

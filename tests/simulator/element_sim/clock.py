@@ -23,3 +23,26 @@ def iso(when: datetime.datetime) -> str:
 def iso_now() -> str:
     """The current wall time as an API date string."""
     return iso(utcnow())
+
+
+class SimClock:
+    """Simulated seconds for job durations: monotonic time running `scale` times faster (rebased on a change)."""
+
+    def __init__(self, scale: float = 1.0):
+        self.scale = float(scale)
+        self._real0 = mono()
+        self._sim0 = 0.0
+
+    def now(self) -> float:
+        """Simulated seconds since this clock started."""
+        return self._sim0 + (mono() - self._real0) * self.scale
+
+    def set_scale(self, scale: float) -> None:
+        """Run at a new speed from now on; simulated time stays continuous."""
+        self._sim0 = self.now()
+        self._real0 = mono()
+        self.scale = float(scale)
+
+    def real_seconds(self, sim_seconds: float) -> float:
+        """How many real seconds that many simulated seconds take at the current speed."""
+        return sim_seconds / self.scale

@@ -5,6 +5,8 @@ from .errors import ApiError, invalid
 from .jobs import GONE_ERRORS
 from .params import Params
 
+MAX_TIME_SCALE = 1_000_000
+
 
 def _gone_name(p: Params, key: str = "goneError") -> str | None:
     name = p.opt(key, "str")
@@ -34,15 +36,35 @@ def sim_reset(sim, _p: Params) -> dict:
     return {}
 
 
+def _configure_estimates(sim, p: Params) -> None:
+    """timeScale (> 0), estimateNoise (0..1), estimateSeed: checked all before any is applied."""
+    config = sim.cluster.config
+    scale = p.opt("timeScale", "number")
+    noise = p.opt("estimateNoise", "number")
+    seed = p.opt("estimateSeed", "int")
+    if scale is not None and not 0 < scale <= MAX_TIME_SCALE:
+        raise invalid(f"'timeScale' must be greater than 0 and at most {MAX_TIME_SCALE}.")
+    if noise is not None and not 0 <= noise <= 1:
+        raise invalid("'estimateNoise' must be between 0 and 1.")
+    if scale is not None:
+        config.time_scale = float(scale)
+        sim.cluster.clock.set_scale(scale)
+    if noise is not None:
+        config.estimate_noise = float(noise)
+    if seed is not None:
+        config.estimate_seed = seed
+
+
 def sim_configure(sim, p: Params) -> dict:
-    """Change jobSeconds, goneError, maxClonesPerVolume; answer the configuration."""
+    """Change jobSeconds, goneError, maxClonesPerVolume, timeScale, estimateNoise, estimateSeed; answer the configuration."""
     config = sim.cluster.config
     seconds = p.opt("jobSeconds", "number")
     gone = _gone_name(p)
     max_clones = p.opt("maxClonesPerVolume", "int")
+    if seconds is not None and seconds < 0:
+        raise invalid("'jobSeconds' must not be negative.")
+    _configure_estimates(sim, p)
     if seconds is not None:
-        if seconds < 0:
-            raise invalid("'jobSeconds' must not be negative.")
         config.job_seconds = float(seconds)
     if gone is not None:
         config.gone_error = gone
@@ -66,13 +88,33 @@ def sim_create_job(sim, p: Params) -> dict:
         seconds = None  # null or negative: the job never finishes on its own
     details = p.opt("details", "dict")
     result = p.opt("result", "dict")
+    sync = _sync_params(p, result_type, result)
     if result is None:
         result = {"cloneID": cluster.take_clone_id(), "message": "Clone complete.", "volumeID": 0}
     job = cluster.jobs.create(result_type, None if seconds is None else float(seconds), result=result,
                               error=None, details=details, progress=details is None,
                               gone_name=_gone_name(p), meta={"pendingError": _error_object(p)})
     job.on_complete = _apply_pending_error
+    if sync is not None:
+        volume_id = result.get("volumeID") if isinstance(result.get("volumeID"), int) else 0
+        cluster.sync_plan(job).add(sync["totalBytes"], cloneID=result["cloneID"], srcVolumeID=sync["srcVolumeID"],
+                                   dstVolumeID=volume_id if sync["dstVolumeID"] is None else sync["dstVolumeID"])
     return {"asyncHandle": job.handle}
+
+
+def _sync_params(p: Params, result_type: str, result: dict | None) -> dict | None:
+    """syncProgress: true (Clone jobs only) with totalBytes (default 1 GiB), srcVolumeID?, dstVolumeID?."""
+    sync = {"totalBytes": p.opt("totalBytes", "int", 1 << 30), "srcVolumeID": p.opt("srcVolumeID", "int", 0),
+            "dstVolumeID": p.opt("dstVolumeID", "int")}
+    if not p.opt("syncProgress", "bool", False):
+        return None
+    if result_type != "Clone":
+        raise invalid("'syncProgress' needs a job of resultType Clone.")
+    if result is not None and not (isinstance(result.get("cloneID"), int) and not isinstance(result.get("cloneID"), bool)):
+        raise invalid("'syncProgress' needs an integer cloneID in 'result'.")
+    if sync["totalBytes"] < 1:
+        raise invalid("'totalBytes' must be positive.")
+    return sync
 
 
 def _apply_pending_error(job) -> None:

@@ -1,4 +1,4 @@
-"""Asynchronous results (jobs): real-time progress, completion, the purge-on-read rule and gone handles."""
+"""Asynchronous results (jobs): progress on the simulated clock, completion, the purge-on-read rule and gone handles."""
 from __future__ import annotations
 
 import datetime
@@ -19,9 +19,9 @@ def gone_error(handle: int, name: str) -> ApiError:
 
 
 class Job:  # pylint: disable=too-many-instance-attributes
-    """One async result. seconds None means it never finishes on its own."""
+    """One async result. seconds (simulated) None means it never finishes on its own."""
 
-    def __init__(self, handle: int, result_type: str, seconds: float | None, **kw):
+    def __init__(self, handle: int, result_type: str, seconds: float | None, sim_clock: clock.SimClock, **kw):
         self.handle = handle
         self.result_type = result_type
         self.seconds = seconds
@@ -32,7 +32,9 @@ class Job:  # pylint: disable=too-many-instance-attributes
         self.gone_name = kw.get("gone_name")
         self.on_complete: Callable | None = kw.get("on_complete")
         self.meta = kw.get("meta") or {}
-        self.created_mono = clock.mono()
+        self.clock = sim_clock
+        self.sync = kw.get("sync")  # a syncjobs.SyncPlan: the job shows entries in ListSyncJobs while it runs
+        self.created_mono = sim_clock.now()  # simulated seconds
         self.created_wall = clock.utcnow()
         self.finished_wall: datetime.datetime | None = None
 
@@ -54,7 +56,11 @@ class Job:  # pylint: disable=too-many-instance-attributes
     def refresh(self, now: float) -> None:
         """Complete the job if its duration has passed."""
         if not self.complete and self.seconds is not None and now - self.created_mono >= self.seconds:
-            self.finish(at=self.created_wall + datetime.timedelta(seconds=self.seconds))
+            self.finish(at=self._wall_after(self.seconds))
+
+    def _wall_after(self, sim_seconds: float) -> datetime.datetime:
+        """The wall time that many simulated seconds after the job started (at the clock's current speed)."""
+        return self.created_wall + datetime.timedelta(seconds=self.clock.real_seconds(sim_seconds))
 
     def _percent(self, now: float) -> int:
         if self.seconds is None or self.seconds <= 0:
@@ -73,7 +79,7 @@ class Job:  # pylint: disable=too-many-instance-attributes
         if self.complete:
             return self.finished_wall
         if self.progress and self.seconds:
-            return self.created_wall + datetime.timedelta(seconds=self._percent(now) * self.seconds / 100.0)
+            return self._wall_after(self._percent(now) * self.seconds / 100.0)
         return self.created_wall
 
     def view(self, now: float) -> dict:
@@ -112,21 +118,22 @@ class Job:  # pylint: disable=too-many-instance-attributes
 class JobTable:
     """All async results of the cluster, keyed by handle. Callers hold the cluster lock."""
 
-    def __init__(self):
+    def __init__(self, sim_clock: clock.SimClock | None = None):
+        self.clock = sim_clock or clock.SimClock()
         self.jobs: dict[int, Job] = {}
         self.gone_names: dict[int, str] = {}
         self.next_handle = FIRST_ASYNC_HANDLE
 
     def create(self, result_type: str, seconds: float | None, **kw) -> Job:
         """Register a new running job and return it."""
-        job = Job(self.next_handle, result_type, seconds, **kw)
+        job = Job(self.next_handle, result_type, seconds, self.clock, **kw)
         self.next_handle += 1
         self.jobs[job.handle] = job
         return job
 
     def tick(self) -> None:
         """Complete every job whose time has come."""
-        now = clock.mono()
+        now = self.clock.now()
         for job in list(self.jobs.values()):
             job.refresh(now)
 
@@ -146,14 +153,14 @@ class JobTable:
     def read(self, handle: int, keep: bool, default_gone: str) -> dict:
         """GetAsyncResult: a completed job read without keep is deleted; a running one never is."""
         job = self.find(handle, default_gone)
-        view = job.view(clock.mono())
+        view = job.view(self.clock.now())
         if job.complete and not keep:
             self.remove(job)
         return view
 
     def listing(self, types: list | None) -> list:
         """ListAsyncResults entries in handle order (never purges)."""
-        now = clock.mono()
+        now = self.clock.now()
         return [job.list_entry(now) for handle, job in sorted(self.jobs.items())
                 if types is None or job.result_type in types]
 
@@ -165,4 +172,13 @@ class JobTable:
             hit = value in meta_value if isinstance(meta_value, (list, tuple, set)) else meta_value == value
             if hit and not job.complete:
                 out.append(job)
+        return out
+
+    def sync_entries(self, noise: float) -> list:
+        """ListSyncJobs entries of every running job that has a sync plan, in handle order."""
+        now = self.clock.now()
+        out = []
+        for _handle, job in sorted(self.jobs.items()):
+            if job.sync is not None and not job.complete:
+                out.extend(job.sync.entries(now - job.created_mono, job.seconds, noise))
         return out

@@ -174,6 +174,7 @@ def clone_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
         "Clone", cluster.config.job_seconds, details={"volumeID": target["volumeID"]},
         result={"cloneID": clone_id, "message": "Clone complete.", "volumeID": target["volumeID"]},
         on_complete=_activate, meta={"sources": [source["volumeID"]], "volumes": [target], "cloneID": clone_id})
+    cluster.sync_plan(job).add(source["totalSize"], cloneID=clone_id, srcVolumeID=source["volumeID"], dstVolumeID=target["volumeID"])
     return {"asyncHandle": job.handle, "cloneID": clone_id, "volumeID": target["volumeID"],
             "curve": target["qos"]["curve"], "volume": target}
 
@@ -200,6 +201,10 @@ def clone_multiple_volumes(cluster: Cluster, p: Params, _ctx: Context) -> dict:
         "Clone", cluster.config.job_seconds, details={"groupCloneID": group_id},
         result={"groupCloneID": group_id, "message": "Clone complete.", "members": members}, on_complete=_activate,
         meta={"sources": [s["volumeID"] for s, _t in targets], "volumes": [t for _s, t in targets], "groupCloneID": group_id})
+    plan = cluster.sync_plan(job)
+    for source, target in targets:  # every member has a cloneID of its own (seen only in ListSyncJobs)
+        plan.add(source["totalSize"], cloneID=cluster.take_clone_id(), srcVolumeID=source["volumeID"],
+                 dstVolumeID=target["volumeID"], groupCloneID=group_id)
     return {"asyncHandle": job.handle, "groupCloneID": group_id, "members": members}
 
 
@@ -214,6 +219,7 @@ def copy_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
         "Clone", cluster.config.job_seconds, details={"volumeID": source["volumeID"], "dstVolumeID": target["volumeID"]},
         result={"cloneID": clone_id, "message": "Clone complete.", "volumeID": source["volumeID"]},
         meta={"sources": [source["volumeID"]], "volumes": [], "cloneID": clone_id})
+    cluster.sync_plan(job).add(source["totalSize"], cloneID=clone_id, srcVolumeID=source["volumeID"], dstVolumeID=target["volumeID"])
     return {"asyncHandle": job.handle, "cloneID": clone_id}
 
 
@@ -268,6 +274,11 @@ def list_async_results(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     return {"asyncHandles": cluster.jobs.listing(p.str_list("asyncResultTypes"))}
 
 
+def list_sync_jobs(cluster: Cluster, _p: Params, _ctx: Context) -> dict:
+    """ListSyncJobs: one entry per unfinished slice of every running clone-type job (see syncjobs.py)."""
+    return {"syncJobs": cluster.jobs.sync_entries(cluster.config.estimate_noise)}
+
+
 METHODS = {
     "GetAPI": get_api,
     "GetClusterInfo": get_cluster_info,
@@ -287,4 +298,5 @@ METHODS = {
     "StartBulkVolumeRead": start_bulk_volume_read,
     "GetAsyncResult": get_async_result,
     "ListAsyncResults": list_async_results,
+    "ListSyncJobs": list_sync_jobs,
 }

@@ -8,7 +8,8 @@ import uuid
 
 from . import clock
 from .errors import ApiError
-from .jobs import JobTable, GONE_ERRORS
+from .jobs import Job, JobTable, GONE_ERRORS
+from .syncjobs import SyncPlan
 
 DEFAULT_CURVE = {"4096": 100, "8192": 160, "16384": 270, "32768": 500, "65536": 1000,
                  "131072": 1950, "262144": 3900, "524288": 7600, "1048576": 15000}
@@ -21,19 +22,25 @@ PURGE_DELAY = datetime.timedelta(hours=8)
 class Config:
     """Run-time settings (CLI defaults, changed by SimConfigure, restored by SimReset)."""
 
-    def __init__(self, job_seconds: float = 3.0, gone_error: str = GONE_ERRORS[0], max_clones_per_volume: int = 2):
-        self.job_seconds = job_seconds
+    def __init__(self, job_seconds: float = 3.0, gone_error: str = GONE_ERRORS[0], max_clones_per_volume: int = 2,
+                 **kw):
+        self.job_seconds = job_seconds  # simulated seconds
         self.gone_error = gone_error
         self.max_clones_per_volume = max_clones_per_volume
+        self.time_scale = float(kw.get("time_scale", 1.0))
+        self.estimate_noise = float(kw.get("estimate_noise", 0.2))
+        self.estimate_seed = int(kw.get("estimate_seed", 1))
 
     def copy(self) -> "Config":
         """An independent copy."""
-        return Config(self.job_seconds, self.gone_error, self.max_clones_per_volume)
+        return Config(self.job_seconds, self.gone_error, self.max_clones_per_volume, time_scale=self.time_scale,
+                      estimate_noise=self.estimate_noise, estimate_seed=self.estimate_seed)
 
     def to_dict(self) -> dict:
         """As SimConfigure reports it."""
         return {"jobSeconds": self.job_seconds, "goneError": self.gone_error,
-                "maxClonesPerVolume": self.max_clones_per_volume}
+                "maxClonesPerVolume": self.max_clones_per_volume, "timeScale": self.time_scale,
+                "estimateNoise": self.estimate_noise, "estimateSeed": self.estimate_seed}
 
 
 class Cluster:  # pylint: disable=too-many-instance-attributes
@@ -51,12 +58,14 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         self.config = self.defaults.copy()
         self.accounts: dict[int, dict] = {}
         self.volumes: dict[int, dict] = {}
-        self.jobs = JobTable()
+        self.clock = clock.SimClock(self.config.time_scale)
+        self.jobs = JobTable(self.clock)
         self.next_account_id = 1
         self.next_volume_id = 1
         self.next_clone_id = 1
         self.next_group_clone_id = 1
         self.next_bv_id = 1
+        self.next_slice_id = 1
 
     # accounts -----------------------------------------------------------
     def add_account(self, username: str, initiator_secret: str | None, target_secret: str | None, attributes: dict) -> dict:
@@ -140,6 +149,16 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         """Next groupCloneID."""
         self.next_group_clone_id += 1
         return self.next_group_clone_id - 1
+
+    def take_slice_id(self) -> int:
+        """Next sliceID of a ListSyncJobs entry."""
+        self.next_slice_id += 1
+        return self.next_slice_id - 1
+
+    def sync_plan(self, job: Job) -> SyncPlan:
+        """Give a job a ListSyncJobs plan (seeded by estimateSeed); add its clones to the plan returned."""
+        job.sync = SyncPlan(self.config.estimate_seed, job.handle, self.take_slice_id)
+        return job.sync
 
     def take_bv_id(self) -> int:
         """Next bulk volume job id."""

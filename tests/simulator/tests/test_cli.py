@@ -125,3 +125,20 @@ def test_launch_env_file_failure(tmp_path):
                            "--", "--job-seconds", "-1"], capture_output=True, text=True, timeout=30, check=False)
     assert (done.returncode, done.stdout) == (1, "")
     assert "must not be negative" in done.stderr and not (tmp_path / "env").exists()
+
+
+def test_run_time_scale_and_estimate_flags(tmp_path):
+    """--time-scale, --estimate-noise and --estimate-seed set the configuration; bad values exit 2."""
+    pytest.importorskip("cryptography")
+    proc, ready = start(tmp_path, "--time-scale", "50", "--estimate-noise", "0.5", "--estimate-seed", "9")
+    try:
+        base = ["--url", ready["url"], "--ca", ready["ca"], "--username", ready["username"], "--password", ready["password"]]
+        config = json.loads(simctl(*base, "SimConfigure", "{}").stdout)
+        assert (config["timeScale"], config["estimateNoise"], config["estimateSeed"]) == (50.0, 0.5, 9)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+    for flags in (["--time-scale", "0"], ["--estimate-noise", "2"]):
+        bad = subprocess.run([sys.executable, os.path.join(SIM_DIR, "run.py"), "--port", "0", "--tls-dir", str(tmp_path), *flags],
+                             capture_output=True, text=True, timeout=30, check=False)
+        assert bad.returncode == 2 and flags[0] in bad.stderr

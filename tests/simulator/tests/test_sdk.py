@@ -71,3 +71,21 @@ def test_sdk_bad_credentials(simulator, client):  # pylint: disable=unused-argum
     """A wrong password gives the SDK's own "Bad Credentials" error."""
     with pytest.raises(ApiConnectionError, match="Bad Credentials"):
         _connect(simulator, password="wrong")
+
+
+def test_sdk_list_sync_jobs(simulator, client):
+    """The SDK parses ListSyncJobs entries, remainingTime present or not, groupCloneID on group members."""
+    client.call("SimConfigure", {"jobSeconds": 1000, "estimateNoise": 1.0})
+    element = _connect(simulator, version="12.3")
+    account_id = element.add_account(username="sdk-sync").account_id
+    volume = element.create_volume(name="sdk-src", account_id=account_id, total_size=1 << 30).volume
+    clone = element.clone_volume(volume_id=volume.volume_id, name="sdk-clone")
+    group = element.clone_multiple_volumes(volumes=[{"volumeID": volume.volume_id}])
+    jobs = []
+    for _read in range(10):
+        jobs.extend(element.list_sync_jobs().sync_jobs)
+    mine = [job for job in jobs if job.clone_id == clone.clone_id]
+    assert mine and all(job.dst_volume_id == clone.volume_id and job.src_volume_id == volume.volume_id for job in mine)
+    assert all(job.type == "clone" and job.total_bytes > 0 and job.bytes_per_second > 0 for job in jobs)
+    assert {job.group_clone_id for job in jobs if job.clone_id != clone.clone_id} == {group.group_clone_id}
+    assert {job.remaining_time is None for job in jobs} == {True, False}  # noise 1: half the estimates are missing
