@@ -24,8 +24,14 @@ options:
   poll_interval:
     description:
       - Seconds to sleep after the first poll. Later sleeps grow by half each time, up to O(max_poll_interval),
-        with up to 10% jitter (never above the cap).
-      - Polling an Element cluster faster than every 1 to 2 seconds invites C(xDBVersionMismatch) faults.
+        with up to 10% jitter (never above the cap), but never longer than a tenth of the time waited so far,
+        so a job is noticed within about a tenth of its length after it ends.
+      - For a clone (C(CloneVolume), C(CloneMultipleVolumes), C(CopyVolume)) the next read is planned from the
+        clone's own progress (C(ListSyncJobs)), halfway to its predicted end, then just after it, with a few
+        reads down to every 0.5 seconds around that end, so the end is noticed within about a second.
+      - Whatever the schedule, the wait makes at most one request per O(poll_interval) on average.
+        Polling an Element cluster faster than every 1 to 2 seconds invites C(xDBVersionMismatch) faults and
+        does not make a job end sooner.
     type: float
     default: 2.0
   max_poll_interval:

@@ -306,6 +306,10 @@ class ElementClient:
                 raise ElementHandleGone(handle, exc.name, exc.api_message, exc.code)
             raise
 
+    def list_sync_jobs(self, timeout=None):
+        """ListSyncJobs: every running sync job (clone slices among them) with its progress figures."""
+        return self.call('ListSyncJobs', {}, timeout).get('syncJobs', [])
+
     def list_async_results(self, result_types=None, timeout=None):
         params = {'asyncResultTypes': list(result_types)} if result_types else {}
         return self.call('ListAsyncResults', params, timeout).get('asyncHandles', [])

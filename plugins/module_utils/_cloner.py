@@ -25,6 +25,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementTransientError,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._progress import CloneIdentity
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
 from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC, Backoff, Deadline, Retrier
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
@@ -105,7 +106,10 @@ class VolumeCloner:
             on_event=self._on_event,
             abandoned=self._abandoned,
         )
-        report = waiter.run([fields['async_handle']])
+        # The start answer names the clone: its progress is read from ListSyncJobs from the first round on.
+        identity = CloneIdentity(clone_id=fields.get('clone_id'), volume_id=fields.get('volume_id'))
+        known = fields.get('clone_id') is not None or fields.get('volume_id') is not None
+        report = waiter.run([fields['async_handle']], identities={fields['async_handle']: identity} if known else None)
         waited = task_result(report, many=False, params=self.params)
         result = dict(fields)
         result.update(waited)

@@ -9,6 +9,10 @@ Private to the collection. Used by the module and the action plugin, so the two 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import calendar
+import re
+import time
+
 from ansible_collections.solidfire.element.plugins.module_utils._answers import (
     COMPLETE,
     ERROR,
@@ -16,6 +20,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._answers import 
     GONE,
     RUNNING,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._client import STRING_TYPES
 
 # Keys that describe the wait, not a handle: never published as facts twice.
 _TASK_ONLY_KEYS = ('changed', 'failed', 'msg', 'warnings', 'ansible_facts', 'skipped')
@@ -35,7 +40,28 @@ def handle_fields(outcome):
         create_time=response.get('createTime'),
         last_update_time=response.get('lastUpdateTime'),
         released=outcome.released,
+        progress=outcome.progress,
+        duration=job_duration(response) if outcome.finished else None,
     )
+
+
+ISO_UTC = re.compile(r'^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z\Z')
+
+
+def job_duration(response):
+    """Seconds from the job's createTime to its lastUpdateTime (ISO 8601 UTC, as Element sends them), or None."""
+    start, end = _epoch(response.get('createTime')), _epoch(response.get('lastUpdateTime'))
+    if start is None or end is None or end < start:
+        return None
+    return round(end - start, 3)
+
+
+def _epoch(text):
+    match = ISO_UTC.match(text) if isinstance(text, STRING_TYPES) else None
+    if not match:
+        return None
+    seconds = calendar.timegm(time.strptime(match.group(1), '%Y-%m-%dT%H:%M:%S'))
+    return seconds + (float(match.group(2)) if match.group(2) else 0.0)
 
 
 def _problem(outcome, report, params):

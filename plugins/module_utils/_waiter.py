@@ -31,6 +31,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementHandleGone,
     ElementTransientError,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._progress import aggregate, clone_identity, describe
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     MIN_USEFUL_TIMEOUT,
     MONOTONIC,
@@ -40,9 +41,14 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     OutOfTime,
     Retrier,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._schedule import END_MARGIN, Schedule
 
 HEARTBEAT_SECONDS = 20.0
 RELEASE_ATTEMPTS = 3
+# A clone job whose sync entries were looked for this many rounds in a row without a hit is read directly.
+SYNC_MISSES = 2
+# After this many reads at a predicted end that found the clone still running, its estimates are not used.
+ESTIMATE_MISSES = 6
 # Sleeps shorter than this are skipped: time that small may not even move a clock's float value.
 SLEEP_RESOLUTION = 1e-3
 
@@ -50,15 +56,24 @@ SLEEP_RESOLUTION = 1e-3
 class Outcome:
     """What is known about one handle: its state, the last API answer for it, and what happened to it."""
 
-    __slots__ = ('handle', 'state', 'response', 'message', 'released', 'release_warning')
+    __slots__ = ('handle', 'state', 'response', 'message', 'released', 'release_warning',
+                 'identity', 'progress', 'predicted_end', 'sync_misses', 'best_percent', 'estimate_misses',
+                 'recheck')
 
-    def __init__(self, handle):
+    def __init__(self, handle, identity=None):
         self.handle = handle
         self.state = None
         self.response = None
         self.message = None
         self.released = False
         self.release_warning = None
+        self.identity = identity  # the clone it fills (CloneIdentity), once known
+        self.progress = None  # the last aggregated ListSyncJobs figures
+        self.predicted_end = None  # clock time the clone should end, from its remainingTime
+        self.sync_misses = 0
+        self.best_percent = None
+        self.estimate_misses = 0  # reads at a predicted end that found the clone still running
+        self.recheck = False  # after such a read: the next round reads the sync figures, not the handle
 
     @property
     def finished(self):
@@ -75,6 +90,10 @@ class Outcome:
         except ElementError:
             self.response = response
             raise
+        if self.state == RUNNING:
+            self.identity = clone_identity(self.response, known=self.identity)
+        else:
+            self.predicted_end = None
         return (previous.get('status'), previous.get('details')) != (response.get('status'), response.get('details'))
 
 
@@ -97,11 +116,11 @@ class WaitReport:
 class Waiter:
     """Waits on one or many async handles of one cluster.
 
-    client: an ElementClient (anything with get_async_result, list_async_results and http_timeout).
+    client: an ElementClient (get_async_result, list_async_results, list_sync_jobs and http_timeout).
     timeout: total seconds for the wait, measured on the monotonic clock, requests and the release included.
     wait: False means a single read of each handle, no sleeping.
     release: read each finished handle once more with keepResult false, after its outcome is held.
-    on_event: callback(kind, text) for progress lines: 'status', 'heartbeat', 'retry', 'release'.
+    on_event: callback(kind, text) for progress lines: 'status', 'progress', 'heartbeat', 'retry', 'release'.
     abandoned: callback() that is True once nobody can receive the outcome (the controller that started this
       wait was killed); the wait then stops and never releases, so a re-run still finds the result.
     """
@@ -115,21 +134,25 @@ class Waiter:
         self._clock = clock
         self._sleep = sleep
         self._backoff = Backoff(poll_interval, max_poll_interval, rand)
+        self._schedule = Schedule(poll_interval, max_poll_interval, self._backoff)
         self._on_event = on_event or (lambda kind, text: None)
         self._abandoned = abandoned or (lambda: False)
         self.abandoned = False
         self._deadline = None
         self._retrier = None
         self._last_line = None
+        self._sync_usable = True  # until ListSyncJobs is refused (an older API or a limited user)
         self.polls = 0
+        self.requests = 0
 
     # ----------------------------------------------------------------------------------------------- public
-    def run(self, handles):
+    def run(self, handles, identities=None):
+        """Wait on handles; identities: {handle: CloneIdentity} known from a start answer (volume_clone)."""
         self._deadline = Deadline(self.timeout, self._clock)
         self._retrier = Retrier(self._deadline, self._backoff, self._sleep,
                                 on_retry=lambda text: self._event('retry', text), abandoned=self._abandoned)
         self._last_line = self._deadline.start
-        outcomes = [Outcome(handle) for handle in handles]
+        outcomes = [Outcome(handle, identity=(identities or {}).get(handle)) for handle in handles]
         timed_out = False
         try:
             timed_out = self._poll_until_settled(outcomes)
@@ -151,11 +174,10 @@ class Waiter:
 
         Transient faults are counted and retried; any other ElementError ends the wait.
         """
-        poll_round = self._poll_one if len(outcomes) == 1 else self._poll_many
         while True:
             self._retrier.check_abandoned()
             try:
-                poll_round(outcomes)
+                self._poll_round(outcomes)
             except OutOfTime:
                 return True
             except ElementTransientError as exc:
@@ -167,26 +189,104 @@ class Waiter:
             remaining = self._deadline.remaining()
             if remaining <= 0:
                 return True
-            self._sleep_with_heartbeat(min(self._backoff.next_delay(), remaining), outcomes)
+            delay = self._schedule.next_delay(self._deadline.elapsed(), self.requests, self._predicted_in(outcomes))
+            self._sleep_with_heartbeat(min(delay, remaining), outcomes)
 
     @staticmethod
     def _pending(outcome):
         return outcome.state in (None, RUNNING)
 
-    def _poll_one(self, outcomes):
-        self._read(outcomes[0])
+    def _poll_round(self, outcomes):
+        """One round: GetAsyncResult for clones whose predicted end has passed, one ListSyncJobs for the other
+        clones with sync figures (it is their liveness check), then the reads the other handles need."""
+        self.polls += 1
+        pending = [outcome for outcome in outcomes if self._pending(outcome)]
+        tracked = [outcome for outcome in pending if self.wait and self._tracks(outcome)]
+        now = self._clock()
+        due = [outcome for outcome in tracked if outcome.predicted_end is not None and now >= outcome.predicted_end
+               and not outcome.recheck]
+        to_read = due + self._check_sync_progress([outcome for outcome in tracked if outcome not in due])
+        to_read += [outcome for outcome in pending if outcome not in tracked]
+        if len(outcomes) > 1 and len(to_read) > 1:
+            self._poll_many(to_read)
+        else:
+            for outcome in to_read:
+                self._read(outcome)
+        for outcome in due:
+            if outcome.state == RUNNING:
+                self._missed_end(outcome)
+
+    def _tracks(self, outcome):
+        """Whether ListSyncJobs stands in for this handle's read: a clone seen running at least once (a direct
+        read confirms the handle exists and gives its times), whose sync entries keep being found."""
+        return (self._sync_usable and outcome.state == RUNNING and outcome.identity is not None
+                and outcome.sync_misses < SYNC_MISSES)
+
+    def _check_sync_progress(self, tracked):
+        """Note the figures of every tracked clone; return those to read: their sync is over."""
+        if not tracked:
+            return []
+        try:
+            sync_jobs = self._request(self.client.list_sync_jobs)
+        except ElementTransientError:
+            raise
+        except ElementError as exc:
+            self._sync_usable = False
+            self._event('status', 'no clone progress from ListSyncJobs (%s): polling GetAsyncResult' % (exc,))
+            return list(tracked)
+        now = self._clock()
+        to_read = []
+        for outcome in tracked:
+            progress = aggregate(sync_jobs, outcome.identity)
+            if progress is None:
+                outcome.sync_misses += 1
+                outcome.predicted_end = None
+                to_read.append(outcome)
+            else:
+                outcome.sync_misses = 0
+                self._note_progress(outcome, progress, now)
+            outcome.recheck = False
+        return to_read
+
+    def _note_progress(self, outcome, progress, now):
+        """Keep the figures, predict the end (unless the figures went backwards or the estimates have proved
+        wrong too often), print a line when they moved."""
+        previous = outcome.progress
+        outcome.progress = progress
+        if outcome.identity.clone_id is None and progress.get('clone_id') is not None:
+            outcome.identity.clone_id = progress['clone_id']  # matched by volume: now known by its cloneID too
+        percent = progress.get('percent_complete')
+        backwards = percent is not None and outcome.best_percent is not None and percent < outcome.best_percent
+        if percent is not None and not backwards:
+            outcome.best_percent = percent
+        remaining = progress.get('remaining_time')
+        trusted = remaining is not None and not backwards and outcome.estimate_misses < ESTIMATE_MISSES
+        outcome.predicted_end = now + remaining if trusted else None
+        if previous is None or int(previous.get('percent_complete') or 0) != int(percent or 0):
+            self._event('progress', describe(outcome.handle, outcome.identity, progress))
+
+    def _missed_end(self, outcome):
+        """Read at its predicted end, the clone still runs: its end is near, so its sync figures are read again
+        soon (a few quick reads), until its estimates have proved wrong too often."""
+        outcome.estimate_misses += 1
+        passed = self._clock() - 2 * END_MARGIN
+        outcome.predicted_end = passed if outcome.estimate_misses < ESTIMATE_MISSES else None
+        outcome.recheck = outcome.predicted_end is not None
+
+    def _predicted_in(self, outcomes):
+        ends = [outcome.predicted_end for outcome in outcomes if self._pending(outcome)
+                and outcome.predicted_end is not None and self._tracks(outcome)]
+        return min(ends) - self._clock() if ends else None
 
     def _poll_many(self, outcomes):
-        """One ListAsyncResults for the round, then a full read only of handles that finished or are missing."""
-        pending = [outcome for outcome in outcomes if self._pending(outcome)]
-        self.polls += 1
-        entries = self._retrier.attempt(self.client.list_async_results, self.client.http_timeout)
+        """One ListAsyncResults for these handles, then a full read only of those that finished or are missing."""
+        entries = self._request(self.client.list_async_results)
         listed = dict((entry.get('asyncResultID'), entry) for entry in entries if isinstance(entry, dict))
-        for outcome in pending:
+        for outcome in outcomes:
             entry = listed.get(outcome.handle)
             if entry is None or entry.get('completed'):
                 # Missing from the list: confirm with a direct read, which tells "gone" from a lagging list.
-                self._read(outcome, count_poll=False)
+                self._read(outcome)
             else:
                 self._note_running_entry(outcome, entry)
 
@@ -201,12 +301,9 @@ class Waiter:
         if outcome.observe(response):
             self._announce(outcome)
 
-    def _read(self, outcome, count_poll=True):
-        if count_poll:
-            self.polls += 1
+    def _read(self, outcome):
         try:
-            response = self._retrier.attempt(self.client.get_async_result, self.client.http_timeout,
-                                             outcome.handle, keep_result=True)
+            response = self._request(self.client.get_async_result, outcome.handle, keep_result=True)
         except ElementHandleGone as exc:
             outcome.state = GONE
             outcome.message = str(exc)
@@ -215,6 +312,10 @@ class Waiter:
             return
         if outcome.observe(response):
             self._announce(outcome)
+
+    def _request(self, function, *args, **kwargs):
+        self.requests += 1
+        return self._retrier.attempt(function, self.client.http_timeout, *args, **kwargs)
 
     # ----------------------------------------------------------------------------------------------- release
     def _release_finished(self, outcomes):
@@ -284,7 +385,7 @@ class Waiter:
         if outcome.state == ERROR:
             error = response.get('error') or {}
             text += ' with error %s' % (error.get('name') or error)
-        elif outcome.state == RUNNING and response.get('details'):
+        elif outcome.state == RUNNING and response.get('details') and outcome.progress is None:
             text += ' %s' % (response.get('details'),)
         self._event('status', text)
 

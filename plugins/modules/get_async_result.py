@@ -25,6 +25,12 @@ description:
   - The task ends within O(wait_timeout) plus about a second, whatever the network or the cluster does; each
     request, body included, ends within O(http_timeout) and never runs past what is left of O(wait_timeout).
   - Several handles are watched with one C(ListAsyncResults) call per poll round.
+  - For clones (C(CloneVolume), C(CloneMultipleVolumes), C(CopyVolume)) the wait reads the cluster's own progress
+    figures with one C(ListSyncJobs) call per round, which then stands in for the job's own read until the clone's
+    sync is over or its predicted end has passed. Progress lines name the handle, the clone and its target
+    volume, the percentage, the GiB copied of the total and the time left; RV(progress) returns the last
+    figures and RV(duration) the job's own time. The next read is planned from the predicted end, so the end is
+    noticed within about a second, with fewer calls than polling at a fixed interval.
   - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
     C(delegate_to: localhost)), printing a progress line when a job's status or details change and a heartbeat
     at least every 20 seconds. On other connections the module runs on the target, so a jump host that can
@@ -260,6 +266,21 @@ released:
   returned: when a handle was given with O(async_handle)
   type: bool
   sample: true
+progress:
+  description:
+    - How far the clone was at the last read of its sync jobs (C(ListSyncJobs)), added up over all of them; null
+      for jobs without sync figures (bulk volume, drives, other types) and when ListSyncJobs was not available.
+    - C(percent_complete), C(current_bytes), C(total_bytes), C(bytes_per_second), C(remaining_time) (seconds, an
+      estimate), C(sync_jobs) (how many entries), C(clone_id), C(stage).
+  returned: when a handle was given with O(async_handle)
+  type: dict
+  sample: {"percent_complete": 32.0, "current_bytes": 1288490188, "total_bytes": 4026531840,
+           "bytes_per_second": 80530636.8, "remaining_time": 34.0, "sync_jobs": 3, "clone_id": 7, "stage": "whole"}
+duration:
+  description: Seconds from the job's C(createTime) to its C(lastUpdateTime), once it has finished; else null.
+  returned: when a handle was given with O(async_handle)
+  type: float
+  sample: 71.0
 elapsed:
   description: Seconds the task spent, on success and failure alike.
   returned: always
@@ -312,6 +333,12 @@ results:
     released:
       description: Whether this handle was released after its result was read.
       type: bool
+    progress:
+      description: How far this clone was at the last read of its sync jobs, or null (see RV(progress)).
+      type: dict
+    duration:
+      description: Seconds from the job's creation to its last update, once finished; else null.
+      type: float
   sample:
     - {"async_handle": 389, "status": "complete", "finished": true, "result_type": "Clone",
        "result": {"cloneID": 25, "message": "Clone complete.", "volumeID": 47}, "error": null, "details": null,

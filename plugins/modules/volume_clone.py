@@ -288,6 +288,21 @@ released:
   returned: when O(wait=true) and there was a clone job to wait for
   type: bool
   sample: true
+progress:
+  description:
+    - How far the clone was at the last read of its sync jobs (C(ListSyncJobs)), added up over all of them; null
+      for jobs without sync figures (bulk volume, drives, other types) and when ListSyncJobs was not available.
+    - C(percent_complete), C(current_bytes), C(total_bytes), C(bytes_per_second), C(remaining_time) (seconds, an
+      estimate), C(sync_jobs) (how many entries), C(clone_id), C(stage).
+  returned: when O(wait=true) and there was a clone job to wait for
+  type: dict
+  sample: {"percent_complete": 32.0, "current_bytes": 1288490188, "total_bytes": 4026531840,
+           "bytes_per_second": 80530636.8, "remaining_time": 34.0, "sync_jobs": 3, "clone_id": 7, "stage": "whole"}
+duration:
+  description: Seconds from the job's C(createTime) to its C(lastUpdateTime), once it has finished; else null.
+  returned: when O(wait=true) and there was a clone job to wait for
+  type: float
+  sample: 71.0
 elapsed:
   description: Seconds the wait took.
   returned: when O(wait=true) and there was a clone job to wait for

@@ -12,7 +12,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._waiter import O
 
 PARAMS = dict(fail_on_error=True, keep_result=False, wait_timeout=60, fact_name=None)
 HANDLE_KEYS = {'async_handle', 'status', 'finished', 'result_type', 'result', 'error', 'details', 'create_time',
-               'last_update_time', 'released'}
+               'last_update_time', 'released', 'progress', 'duration'}
 
 
 def outcome(handle, response=None, released=False, state=None, message=None):
@@ -107,3 +107,13 @@ def test_release_warnings_are_returned():
     item = outcome(5, COMPLETE)
     item.release_warning = 'handle 5: releasing failed'
     assert task_result(report([item]), many=False, params=params())['warnings'] == ['handle 5: releasing failed']
+
+
+def test_duration_is_the_job_time_from_create_to_last_update_once_finished():
+    done = outcome(5, {'status': 'complete', 'result': {}, 'createTime': '2026-11-29T06:15:58Z',
+                       'lastUpdateTime': '2026-11-29T06:17:09.5Z'})
+    running = outcome(6, {'status': 'running', 'createTime': '2026-11-29T06:15:58Z', 'lastUpdateTime': 'x'})
+    odd = outcome(7, {'status': 'complete', 'result': {}, 'createTime': 'yesterday', 'lastUpdateTime': None})
+    fields = task_result(WaitReport([done, running, odd], 1.0, 1, 0, None, timed_out=False), many=True,
+                         params=PARAMS, would_release=False)['results']
+    assert [item['duration'] for item in fields] == [71.5, None, None]

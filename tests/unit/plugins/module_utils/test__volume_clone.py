@@ -95,6 +95,21 @@ class FakeCluster:
                                 createTime='c', lastUpdateTime='u', data=data))
         return entries
 
+    def list_sync_jobs(self, timeout=None):
+        """Two slices per running clone, with an exact remainingTime."""
+        self.calls.append(('ListSyncJobs', None, timeout))
+        self.clock.now += LATENCY
+        entries = []
+        for _handle, job in sorted(self.jobs.items()):
+            left = job['finish_at'] - self.clock.now
+            if job['purged'] or left <= 0:
+                continue
+            for slice_id in (1, 2):
+                entries.append(dict(type='clone', cloneID=job['clone_id'], dstVolumeID=job['volume'], sliceID=slice_id,
+                                    totalBytes=500, currentBytes=250, bytesPerSecond=10.0, remainingTime=left,
+                                    stage='whole'))
+        return entries
+
     def get_async_result(self, handle, keep_result=True, timeout=None):
         self.calls.append(('GetAsyncResult', dict(asyncHandle=handle, keepResult=keep_result), timeout))
         self.clock.now += LATENCY

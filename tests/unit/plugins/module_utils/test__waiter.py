@@ -15,6 +15,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
 )
 from ansible_collections.solidfire.element.plugins.module_utils import _retry, _waiter
 from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE, ERROR, FATAL, GONE, RUNNING
+from ansible_collections.solidfire.element.plugins.module_utils._progress import CloneIdentity
 from ansible_collections.solidfire.element.plugins.module_utils._retry import Backoff
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
@@ -22,11 +23,16 @@ LATENCY = 0.05
 
 
 class FakeJob:
-    def __init__(self, finish_at=None, error=None, details=None):
+    def __init__(self, finish_at=None, error=None, details=None, sync=None):
         self.finish_at = finish_at  # absolute fake time; None = never
         self.error = error
         self.details = details or {}
         self.purged = False
+        # sync: (clone ID, target volume ID, noise) for a clone whose ListSyncJobs entries estimate the time left
+        # off by noise(read number) (a fraction), or None for a job without sync figures
+        self.sync = sync
+        self.started = None
+        self.counters = False  # whether its sync entries carry bytesPerSecond
 
 
 class FakeCluster:
@@ -38,7 +44,8 @@ class FakeCluster:
         self.clock = clock
         self.jobs = {}
         self.calls = []
-        self.faults = {'GetAsyncResult': [], 'ListAsyncResults': [], 'release': []}
+        self.faults = {'GetAsyncResult': [], 'ListAsyncResults': [], 'release': [], 'ListSyncJobs': []}
+        self.sync_reads = 0
         self.scripted = {}  # handle -> answers given verbatim to kept reads, first to last
 
     def _fault(self, kind):
@@ -68,6 +75,29 @@ class FakeCluster:
         if not keep_result:
             job.purged = True
         return response
+
+    def list_sync_jobs(self, timeout=None):
+        self.calls.append(('ListSyncJobs', None, None, timeout))
+        self.clock.now += LATENCY
+        self._fault('ListSyncJobs')
+        self.sync_reads += 1
+        entries = []
+        for job in self.jobs.values():
+            if job.sync is None or job.purged or (job.finish_at is not None and self.clock.now >= job.finish_at):
+                continue
+            clone_id, volume_id, noise = job.sync
+            left = (job.finish_at - self.clock.now) if job.finish_at is not None else 1000.0
+            length = (job.finish_at - job.started) if job.finish_at is not None else 2000.0
+            done = max(0.0, min(1.0, 1 - left / length)) if length > 0 else 1.0
+            for slice_id in (1, 2):
+                entry = {'type': 'clone', 'cloneID': clone_id, 'dstVolumeID': volume_id, 'sliceID': slice_id,
+                         'totalBytes': 1024 ** 3, 'currentBytes': int(done * 1024 ** 3), 'stage': 'whole',
+                         'remainingTime': max(0.0, left * (1 + noise(self.sync_reads)))}
+                if job.counters:
+                    # measured figures: the slice's rate, a few percent off
+                    entry['bytesPerSecond'] = 1024 ** 3 / length * (1 + 0.05 * noise(self.sync_reads))
+                entries.append(entry)
+        return entries
 
     def list_async_results(self, result_types=None, timeout=None):
         self.calls.append(('ListAsyncResults', None, None, timeout))
@@ -434,3 +464,103 @@ def test_release_requests_stay_inside_the_deadline(cluster, clock):
     assert releases and all(call[3] <= _retry.FINAL_GRACE_SECONDS + 1e-9 for call in releases)
     # the last poll, then the releases: all over by the deadline and its grace (plus the fake's own latency)
     assert clock.now - start <= 10 + _retry.FINAL_GRACE_SECONDS + (1 + len(releases)) * LATENCY + 1e-9
+
+
+# ------------------------------------------------------------------------------------------- clone progress
+def clone_job(clock, seconds, noise=lambda read: 0.0, counters=False):
+    job = FakeJob(finish_at=clock.now + seconds, details={'volumeID': 47}, sync=(7, 47, noise))
+    job.started = clock.now
+    job.counters = counters
+    return job
+
+
+def noticed_after(cluster, handle):
+    """Seconds between the job's end and the read that saw it complete."""
+    return cluster.noticed - cluster.jobs[handle].finish_at
+
+
+@pytest.fixture
+def watched(cluster):
+    """Records when a kept read first answered complete."""
+    real_get = cluster.get_async_result
+
+    def get(handle, keep_result=True, timeout=None):
+        answer = real_get(handle, keep_result=keep_result, timeout=timeout)
+        if keep_result and answer.get('status') == 'complete' and not hasattr(cluster, 'noticed'):
+            cluster.noticed = cluster.clock.now
+        return answer
+
+    cluster.get_async_result = get
+    return cluster
+
+
+@pytest.mark.parametrize('counters', [True, False], ids=['byte counters', 'remainingTime only'])
+@pytest.mark.parametrize('seconds', [10, 60, 600])
+@pytest.mark.parametrize('noise', [lambda read: 0.0, lambda read: 0.2 if read % 2 else -0.2, lambda read: -0.2],
+                         ids=['exact', 'noisy', 'short'])
+def test_a_clone_with_sync_figures_is_noticed_within_a_second_with_few_calls(watched, clock, seconds, noise, counters):
+    watched.jobs[5] = clone_job(clock, seconds, noise, counters=counters)
+    report = make_waiter(watched, clock).run([5])
+    assert report.outcomes[0].state == COMPLETE
+    assert 0 <= noticed_after(watched, 5) <= 1.0
+    # uri + until at delay 2 makes seconds / 2 calls: a third of that at the most (plus the release); a 10 s
+    # job cannot get there, its first read and its last already make two. From a lying remainingTime alone
+    # (no byte counters) the end takes a couple of reads more to close in on.
+    calls = len(watched.calls) - 1
+    assert calls <= max(5, seconds / 2 / 3) if counters else calls <= max(6, seconds / 2 / 3 + 2)
+
+
+@pytest.mark.parametrize('seconds', [60, 600])
+def test_a_job_without_sync_figures_is_noticed_within_a_tenth_of_its_length(watched, clock, seconds):
+    watched.jobs[5] = FakeJob(finish_at=clock.now + seconds)
+    make_waiter(watched, clock).run([5])
+    assert noticed_after(watched, 5) <= 0.1 * seconds + LATENCY * 4
+
+
+def test_progress_lines_give_percent_bytes_and_time_left(watched, clock):
+    watched.jobs[5] = clone_job(clock, 60)
+    events = []
+    report = make_waiter(watched, clock, events=events).run([5])
+    lines = [text for _now, kind, text in events if kind == 'progress']
+    assert lines and lines[0].startswith('handle 5 (clone 7 -> volume 47): 3%, 0.1 of 2.0 GiB, about 58 s left')
+    assert report.outcomes[0].progress['total_bytes'] == 2 * 1024 ** 3
+    assert report.outcomes[0].progress['sync_jobs'] == 2
+
+
+def test_a_round_with_sync_figures_costs_one_call(watched, clock):
+    watched.jobs[5] = clone_job(clock, 600, noise=lambda read: 0.5)  # an estimate far too long
+    make_waiter(watched, clock, timeout=100).run([5])
+    methods = [call[0] for call in watched.calls]
+    assert methods[0] == 'GetAsyncResult' and set(methods[1:]) == {'ListSyncJobs'}
+
+
+def test_an_estimate_that_proves_wrong_falls_back_to_the_normal_schedule(watched, clock):
+    """The clone says 0 s left for ever (a stale estimate): a few quick reads, then no faster than poll_interval."""
+    watched.jobs[5] = clone_job(clock, 300, noise=lambda read: -1.0)
+    start = clock.now
+    make_waiter(watched, clock, timeout=300, poll_interval=2, max_poll_interval=15).run([5])
+    assert len(watched.calls) <= (clock.now - start) / 2 + 3
+
+
+def test_list_sync_jobs_refused_falls_back_to_reading_the_handle(watched, clock):
+    watched.jobs[5] = clone_job(clock, 30)
+    watched.faults['ListSyncJobs'] = [ElementAuthError('xPermissionDenied: ListSyncJobs needs reporting access')]
+    events = []
+    report = make_waiter(watched, clock, events=events).run([5])
+    assert report.outcomes[0].state == COMPLETE and report.outcomes[0].progress is None
+    assert [call[0] for call in watched.calls].count('ListSyncJobs') == 1
+    assert any('no clone progress from ListSyncJobs' in text for _now, _kind, text in events)
+
+
+def test_progress_figures_going_backwards_are_not_trusted_for_the_schedule(watched, clock):
+    watched.jobs[5] = clone_job(clock, 60)
+    waiter = make_waiter(watched, clock, wait=True)
+    waiter._deadline = _retry.Deadline(10, clock)
+    waiter._last_line = clock.now
+    outcome = _waiter.Outcome(5)
+    outcome.state = RUNNING
+    outcome.identity = CloneIdentity(clone_id=7)
+    waiter._note_progress(outcome, {'percent_complete': 50.0, 'remaining_time': 10.0}, 100.0)
+    assert outcome.predicted_end == 110.0
+    waiter._note_progress(outcome, {'percent_complete': 40.0, 'remaining_time': 1.0}, 101.0)
+    assert outcome.predicted_end is None
