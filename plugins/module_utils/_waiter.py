@@ -206,12 +206,13 @@ class Waiter:
         due = [outcome for outcome in tracked if outcome.predicted_end is not None and now >= outcome.predicted_end
                and not outcome.recheck]
         to_read = due + self._check_sync_progress([outcome for outcome in tracked if outcome not in due])
-        to_read += [outcome for outcome in pending if outcome not in tracked]
-        if len(outcomes) > 1 and len(to_read) > 1:
-            self._poll_many(to_read)
+        untracked = [outcome for outcome in pending if outcome not in tracked]
+        if len(outcomes) > 1 and untracked:
+            self._poll_many(untracked)
         else:
-            for outcome in to_read:
-                self._read(outcome)
+            to_read += untracked
+        for outcome in to_read:
+            self._read(outcome)
         for outcome in due:
             if outcome.state == RUNNING:
                 self._missed_end(outcome)
