@@ -4,11 +4,11 @@
 """When to read next: just after a clone's predicted end, else backoff bounded by the time waited. Private to the
 collection.
 
-- With a predicted end (a clone's remainingTime from ListSyncJobs), read again halfway to it while it is more
-  than HALVING_ABOVE seconds away (each read brings a fresh estimate, and an estimate that is 20 % off is then
-  off by less and less), then END_MARGIN after it; never later than max_poll_interval from now. Around that end the gap may shrink below poll_interval, to TIGHT_INTERVAL at the
-  least and for TIGHT_READS reads in a row at the most: the estimate is noisy, and that is how the end is noticed
-  within a second anyway.
+- With a predicted end (from a clone's ListSyncJobs figures), read again halfway to it while it is more than
+  HALVING_ABOVE seconds away (each read brings a fresh estimate, and one that is 20 % off is then off by less and
+  less), then END_MARGIN after it; never later than max_poll_interval from now. Around that end the gap may
+  shrink below poll_interval, to TIGHT_INTERVAL at the least and for TIGHT_READS reads in a row at the most: the
+  estimate is noisy, and that is how the end is noticed within a second anyway.
 - Without one (bulk volume, drives, unknown job types, or a clone without figures), the capped backoff, but never
   a gap longer than a tenth of the time waited so far (within poll_interval .. max_poll_interval), so the lag
   after a job ends stays a small part of its length.
