@@ -71,9 +71,10 @@ def aggregate(sync_jobs, identity):
     current = sum(_number(entry.get('currentBytes')) or 0 for entry in mine)
     rate = sum(_number(entry.get('bytesPerSecond')) or 0 for entry in mine)
     estimates = [_slice_remaining(entry) for entry in mine]
-    estimates = [value for value in estimates if value is not None]
+    known = [value for value, _measured in estimates if value is not None]
     # the clone ends with its last slice
-    remaining = max(estimates) if len(estimates) == len(mine) else None
+    remaining = max(known) if len(known) == len(mine) else None
+    measured = remaining is not None and all(flag for _value, flag in estimates)
     if total > 0:
         percent = 100.0 * current / total
     else:
@@ -86,6 +87,7 @@ def aggregate(sync_jobs, identity):
         total_bytes=int(total),
         bytes_per_second=round(rate, 1),
         remaining_time=round(remaining, 1) if remaining is not None else None,
+        remaining_measured=measured,
         sync_jobs=len(mine),
         clone_id=identity.clone_id if identity.clone_id is not None else _integer(mine[0].get('cloneID')),
         stage=mine[0].get('stage'),
@@ -93,13 +95,13 @@ def aggregate(sync_jobs, identity):
 
 
 def _slice_remaining(entry):
-    """Seconds one slice has left: from its byte counters and rate when it has them (measured figures), else its
+    """(seconds one slice has left, whether measured): from its byte counters and rate when it has them, else its
     remainingTime (the cluster's own estimate, which may be stale or missing); None when neither is there."""
     total, current, rate = (_number(entry.get(key)) for key in ('totalBytes', 'currentBytes', 'bytesPerSecond'))
     if total is not None and current is not None and rate and rate > 0 and total >= current:
-        return (total - current) / rate
+        return (total - current) / rate, True
     estimate = _number(entry.get('remainingTime'))
-    return estimate if estimate is not None and estimate >= 0 else None
+    return (estimate if estimate is not None and estimate >= 0 else None), False
 
 
 def describe(handle, identity, progress):

@@ -4,9 +4,10 @@
 """When to read next: just after a clone's predicted end, else backoff bounded by the time waited. Private to the
 collection.
 
-- With a predicted end (from a clone's ListSyncJobs figures), read again halfway to it while it is more than
-  HALVING_ABOVE seconds away (each read brings a fresh estimate, and one that is 20 % off is then off by less and
-  less), then END_MARGIN after it; never later than max_poll_interval from now. Around that end the gap may
+- With a predicted end (from a clone's ListSyncJobs figures), read END_MARGIN after it when it comes from the
+  measured byte counters and rate; from Element's remainingTime alone, read again halfway to it while it is more
+  than HALVING_ABOVE seconds away first (each read brings a fresh estimate, and one that is 20 % off is then off
+  by less and less). Never later than max_poll_interval from now. Around that end the gap may
   shrink below poll_interval, to TIGHT_INTERVAL at the least and for TIGHT_READS reads in a row at the most: the
   estimate is noisy, and that is how the end is noticed within a second anyway.
 - Without one (bulk volume, drives, unknown job types, or a clone without figures), the capped backoff, but never
@@ -37,10 +38,11 @@ class Schedule:
         self._tight_streak = 0  # gaps under poll_interval in a row
         self._late_reads = 0  # quick reads since the predicted end passed
 
-    def next_delay(self, elapsed, requests, predicted_in=None):
+    def next_delay(self, elapsed, requests, predicted_in=None, measured=False):
         """Seconds to sleep. elapsed: time waited so far; requests: requests sent so far; predicted_in: seconds
-        until the earliest predicted end (negative once passed), or None without an estimate."""
-        delay = self._from_prediction(predicted_in)
+        until the earliest predicted end (negative once passed), or None without an estimate; measured: whether
+        that end comes from byte counters and rate rather than from the cluster's remainingTime estimate."""
+        delay = self._from_prediction(predicted_in, measured)
         if delay is None:
             delay = min(self._backoff.next_delay(), max(self.poll_interval, ELAPSED_FRACTION * elapsed))
         delay = min(delay, self.max_poll_interval)
@@ -54,12 +56,12 @@ class Schedule:
         # the average rate: after the first request, one per poll_interval at the most
         return max(delay, (requests - 1) * self.poll_interval - elapsed, 0.0)
 
-    def _from_prediction(self, predicted_in):
+    def _from_prediction(self, predicted_in, measured):
         if predicted_in is None:
             return None
         if predicted_in + END_MARGIN > 0:
             self._late_reads = 0
-            if predicted_in > HALVING_ABOVE:
+            if predicted_in > HALVING_ABOVE and not measured:
                 return predicted_in / 2.0
             return max(TIGHT_INTERVAL, predicted_in + END_MARGIN)
         # the end has passed and the job still runs: a few quick reads, then the normal schedule until a new

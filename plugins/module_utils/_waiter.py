@@ -189,7 +189,8 @@ class Waiter:
             remaining = self._deadline.remaining()
             if remaining <= 0:
                 return True
-            delay = self._schedule.next_delay(self._deadline.elapsed(), self.requests, self._predicted_in(outcomes))
+            predicted_in, measured = self._prediction(outcomes)
+            delay = self._schedule.next_delay(self._deadline.elapsed(), self.requests, predicted_in, measured=measured)
             self._sleep_with_heartbeat(min(delay, remaining), outcomes)
 
     @staticmethod
@@ -274,10 +275,15 @@ class Waiter:
         outcome.predicted_end = passed if outcome.estimate_misses < ESTIMATE_MISSES else None
         outcome.recheck = outcome.predicted_end is not None
 
-    def _predicted_in(self, outcomes):
-        ends = [outcome.predicted_end for outcome in outcomes if self._pending(outcome)
-                and outcome.predicted_end is not None and self._tracks(outcome)]
-        return min(ends) - self._clock() if ends else None
+    def _prediction(self, outcomes):
+        """(seconds to the earliest predicted end, whether it was measured), or (None, False)."""
+        ends = [(outcome.predicted_end, bool((outcome.progress or {}).get('remaining_measured')))
+                for outcome in outcomes if self._pending(outcome) and outcome.predicted_end is not None
+                and self._tracks(outcome)]
+        if not ends:
+            return None, False
+        end, measured = min(ends)
+        return end - self._clock(), measured
 
     def _poll_many(self, outcomes):
         """One ListAsyncResults for these handles, then a full read only of those that finished or are missing."""

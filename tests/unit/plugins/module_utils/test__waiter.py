@@ -507,7 +507,7 @@ def test_a_clone_with_sync_figures_is_noticed_within_a_second_with_few_calls(wat
     # job cannot get there, its first read and its last already make two. From a lying remainingTime alone
     # (no byte counters) the end takes a couple of reads more to close in on.
     calls = len(watched.calls) - 1
-    assert calls <= max(5, seconds / 2 / 3) if counters else calls <= max(6, seconds / 2 / 3 + 2)
+    assert calls <= max(3, seconds / 2 / 3) if counters else calls <= max(6, seconds / 2 / 3 + 2)
 
 
 @pytest.mark.parametrize('seconds', [60, 600])
