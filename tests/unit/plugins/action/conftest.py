@@ -14,10 +14,6 @@ from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.solidfire.element.plugins.plugin_utils import _element_action
 
-SOLIDFIRE_ENV = ('SOLIDFIRE_HOSTNAME', 'SOLIDFIRE_USERNAME', 'SOLIDFIRE_PASSWORD', 'SOLIDFIRE_PORT',
-                 'SOLIDFIRE_API_VERSION', 'SOLIDFIRE_VALIDATE_CERTS', 'SOLIDFIRE_CA_PATH')
-
-
 class FakeTask:
     def __init__(self, args, check_mode=False):
         self.args = args
@@ -101,12 +97,6 @@ def scripted_client(monkeypatch):
         return client, factory
 
     return script
-
-
-@pytest.fixture(autouse=True)
-def no_solidfire_env(monkeypatch):
-    for name in SOLIDFIRE_ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from ansible_collections.solidfire.element.plugins.action import volume_clone as
 from ansible_collections.solidfire.element.plugins.plugin_utils import _element_action
 
 PASSWORD = 'Secr3t-pa55word'
-SOLIDFIRE_ENV = ('SOLIDFIRE_HOSTNAME', 'SOLIDFIRE_USERNAME', 'SOLIDFIRE_PASSWORD', 'SOLIDFIRE_PORT',
-                 'SOLIDFIRE_API_VERSION', 'SOLIDFIRE_VALIDATE_CERTS', 'SOLIDFIRE_CA_PATH')
 # The answer async_wrapper gives for a started background run (what ansible.builtin.command returns too).
 ASYNC_STARTED = {'started': True, 'finished': False, 'ansible_job_id': 'j123456.789', 'changed': True,
                  'results_file': '/home/u/.ansible_async/j123456.789'}
@@ -59,13 +57,6 @@ def only_call_kwargs(plugin):
 
 def module_args_of(plugin):
     return only_call_kwargs(plugin)['module_args']
-
-
-@pytest.fixture(autouse=True)
-def no_solidfire_env(monkeypatch):
-    """A developer's or CI's own SOLIDFIRE_* settings must not reach these tests."""
-    for name in SOLIDFIRE_ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
