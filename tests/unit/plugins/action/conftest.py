@@ -14,6 +14,7 @@ from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.solidfire.element.plugins.plugin_utils import _element_action
 
+
 class FakeTask:
     def __init__(self, args, check_mode=False):
         self.args = args
