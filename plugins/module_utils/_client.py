@@ -203,12 +203,18 @@ def redact_values(value, secret):
     """value with every form of secret replaced in every string it holds (dict keys and values, lists)."""
     if not secret:
         return value
+    return _replace_forms(value, secret_forms(secret))
+
+
+def _replace_forms(value, forms):
+    # The forms are worked out once per result, not once per string in it.
     if isinstance(value, dict):
-        return dict((redact_values(key, secret), redact_values(item, secret)) for key, item in value.items())
+        return dict((_replace_forms(key, forms), _replace_forms(item, forms)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return [redact_values(item, secret) for item in value]
+        return [_replace_forms(item, forms) for item in value]
     if isinstance(value, STRING_TYPES):
-        return redact(value, secret)
+        for form in forms:
+            value = value.replace(form, REDACTED)
     return value
 
 
