@@ -5,7 +5,11 @@
 #   (default .build/test; the Makefile uses one per ansible-core series)
 # - puts pythonX.Y links to every installed interpreter on PATH (and drops pyenv shims,
 #   which fail for versions pyenv has not activated)
-# - installs the offline get-pip stand-in into ansible-test's cache
+# - installs the offline get-pip stand-in into ansible-test's cache, and points ansible-test's own
+#   requirements that name a download outside PyPI at PyPI releases (hack/pypi-only-requirements.sh)
+# - gives that staged tree a HOME of its own, so the sanity virtualenvs ansible-test caches in
+#   ~/.ansible/test/venv are never rebuilt by one run while another (side by side, see
+#   hack/run-suites.sh) uses them; pip's download cache stays shared
 # - copies the staged tests/output back to ./tests/output (git-ignored)
 set -euo pipefail
 venv=${1:?usage: ansible-test.sh VENV COMMAND [ARGS...]}
@@ -16,8 +20,12 @@ build=${STAGE_ROOT:-$top/.build/test}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 
+export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip}
+export HOME="$build/home"
+mkdir -p "$HOME"
 "$top/hack/pythons.sh" "$build/pybin" >/dev/null
 "$top/hack/install-pip-standin.sh" "$venv/bin/python"
+"$top/hack/pypi-only-requirements.sh" "$venv"
 staged=$("$top/hack/stage.sh" "$build")
 
 clean_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/shims$' | paste -sd: -)

@@ -12,6 +12,12 @@ py=$("$here/find-python.sh" "$python" fallback)
 key="$("$py" -c 'import sys; print(sys.version)' | head -1) | ${reqs[*]}"
 stamp="$venv/.stamp"
 
+# Suites that run side by side may ask for the same virtualenv at once: one creates it, the
+# others wait for it instead of deleting it under each other's feet.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
+
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; then
     exit 0
 fi
