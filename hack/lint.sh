@@ -3,7 +3,9 @@
 #   1. antsibull-changelog lint: the fragments and changelogs/changelog.yaml are valid;
 #   2. CHANGELOG.rst is what antsibull-changelog generates from changelogs/changelog.yaml;
 #   3. ansible-lint (profile production, see .ansible-lint) on a staged copy of the collection,
-#      found through ANSIBLE_COLLECTIONS_PATH so that its own modules resolve.
+#      found through ANSIBLE_COLLECTIONS_PATH so that its own modules resolve;
+#   4. antsibull-docs lint-collection-docs --plugin-docs on that copy: the plugin docs as the docsite and
+#      Galaxy render them (markup, references, option and return names).
 # The tools live in a virtualenv of their own (pinned below), reused while its stamp matches.
 set -euo pipefail
 venv=${1:?usage: lint.sh VENV PYTHON BUILD_DIR}
@@ -12,7 +14,7 @@ build=${3:?}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 
-"$here/venv.sh" "$venv" "$python" 'ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'ansible-core==2.19.*'
+"$here/venv.sh" "$venv" "$python" 'ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'antsibull-docs==2.28.0' 'ansible-core==2.19.*'
 venv=$(cd "$venv" && pwd)
 export PATH="$venv/bin:$PATH"
 unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
@@ -39,4 +41,7 @@ staged=$("$here/stage.sh" "$build/lint")
 # Lint the staged files as plain files: stage.sh's empty git repository would hide them from ansible-lint.
 rm -rf "$staged/.git"
 (cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" ansible-lint --format=pep8 --nocolor) || rc=1
+
+echo "== antsibull-docs lint-collection-docs --plugin-docs"
+(cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" antsibull-docs lint-collection-docs --plugin-docs .) || rc=1
 exit $rc
