@@ -4,7 +4,8 @@
 #   2. CHANGELOG.rst is what antsibull-changelog generates from changelogs/changelog.yaml;
 #   3. ansible-lint (profile production, see .ansible-lint) on a staged copy of the collection,
 #      found through ANSIBLE_COLLECTIONS_PATH so that its own modules resolve;
-#   4. antsibull-docs lint-collection-docs --plugin-docs on that copy: the plugin docs as the docsite and
+#   4. docs/docsite/rst/*.rst (the docsite's guides) are what hack/docs-rst.py makes of docs/*.md;
+#   5. antsibull-docs lint-collection-docs --plugin-docs on that copy: the plugin docs as the docsite and
 #      Galaxy render them (markup, references, option and return names).
 # The tools live in a virtualenv of their own (pinned below), reused while its stamp matches.
 set -euo pipefail
@@ -14,7 +15,7 @@ build=${3:?}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 
-"$here/venv.sh" "$venv" "$python" 'ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'antsibull-docs==2.28.0' 'ansible-core==2.19.*'
+"$here/venv.sh" "$venv" "$python" 'ansible-lint==26.10.1' 'antsibull-changelog==0.36.0' 'antsibull-docs==2.28.0' 'pypandoc-binary==1.17' 'ansible-core==2.19.*'
 venv=$(cd "$venv" && pwd)
 export PATH="$venv/bin:$PATH"
 unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
@@ -33,6 +34,9 @@ else
     echo "CHANGELOG.rst is stale: run antsibull-changelog release (--update-existing while the version is unreleased)" >&2
     rc=1
 fi
+
+echo "== docs/docsite/rst is what the docs/*.md guides give (hack/docs-rst.py)"
+"$venv/bin/python" hack/docs-rst.py --check || rc=1
 
 echo "== ansible-lint (production profile, .ansible-lint)"
 mkdir -p "$build"
