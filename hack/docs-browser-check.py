@@ -108,8 +108,7 @@ def check_screenshot(path):
         problems.append('screenshot is %dx%d, not the window size' % (width, height))
     if len(colours) < 50:
         problems.append('screenshot has %d colours: the page did not render' % len(colours))
-    white = max(count for count, colour in colours if colour == (255, 255, 255)) if any(
-        colour == (255, 255, 255) for _, colour in colours) else 0
+    white = sum(count for count, colour in colours if colour == (255, 255, 255))
     if white > 0.97 * width * height:
         problems.append('screenshot is %.1f%% white: the page did not render' % (100.0 * white / (width * height)))
     return problems

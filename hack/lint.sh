@@ -6,7 +6,9 @@
 #      found through ANSIBLE_COLLECTIONS_PATH so that its own modules resolve;
 #   4. docs/docsite/rst/*.rst (the docsite's guides) are what hack/docs-rst.py makes of docs/*.md;
 #   5. antsibull-docs lint-collection-docs --plugin-docs on that copy: the plugin docs as the docsite and
-#      Galaxy render them (markup, references, option and return names).
+#      Galaxy render them (markup, references to other plugins and collections, the extra docs' references);
+#   6. antsibull-nox's extra checks (antsibull-nox.toml): no unwanted files in plugins/, every module in the
+#      action group with the connection doc fragment.
 # The tools live in a virtualenv of their own (pinned below), reused while its stamp matches.
 set -euo pipefail
 venv=${1:?usage: lint.sh VENV PYTHON BUILD_DIR}
@@ -47,5 +49,12 @@ rm -rf "$staged/.git"
 (cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" ansible-lint --format=pep8 --nocolor) || rc=1
 
 echo "== antsibull-docs lint-collection-docs --plugin-docs"
-(cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" antsibull-docs lint-collection-docs --plugin-docs .) || rc=1
+(cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" antsibull-docs lint-collection-docs --plugin-docs \
+    --validate-collection-refs all --check-extra-docs-refs .) || rc=1
+
+echo "== antsibull-nox extra-checks (antsibull-nox.toml)"
+"$here/venv.sh" "$venv-nox" "$python" 'antsibull-nox==1.10.0' 'nox==2026.10.20'
+# on a staged copy that keeps stage.sh's git repository: antsibull-nox finds the files to check through git
+nox_staged=$("$here/stage.sh" "$build/lint-nox")
+(cd "$nox_staged" && "$venv-nox/bin/nox" --no-color --envdir "$build/lint-nox/.nox" -e extra-checks) || rc=1
 exit $rc
