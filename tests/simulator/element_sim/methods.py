@@ -229,6 +229,7 @@ def copy_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     source = cluster.volume(p.req("volumeID", "int"))
     target = cluster.volume(p.req("dstVolumeID", "int"))
     snapshot = _source_snapshot(cluster, p, source)
+    _check_copy_target(source, target, _source_size(source, snapshot))
     cluster.check_clone_limit(source["volumeID"])
     clone_id = cluster.take_clone_id()
     job = cluster.jobs.create(
@@ -241,6 +242,17 @@ def copy_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     cluster.sync_plan(job).add(_source_size(source, snapshot), cloneID=clone_id, srcVolumeID=source["volumeID"],
                                dstVolumeID=target["volumeID"])
     return {"asyncHandle": job.handle, "cloneID": clone_id}
+
+
+def _check_copy_target(source: dict, target: dict, size: int) -> None:
+    """The reference's rules for the destination: another volume, of the same size (the checks are a simulator's)."""
+    if target["volumeID"] == source["volumeID"]:
+        raise invalid(f"Volume ID {source['volumeID']} cannot be copied onto itself.")
+    if target["totalSize"] != size:
+        raise invalid(f"The destination volume ID {target['volumeID']} ({target['totalSize']} bytes) must be the same "
+                      f"size as the source ({size} bytes).")
+    if target["status"] != "active":
+        raise invalid(f"The destination volume ID {target['volumeID']} is {target['status']}, not active.")
 
 
 def _release_snapshot(job) -> None:
