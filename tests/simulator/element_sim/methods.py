@@ -5,10 +5,12 @@ import secrets
 from typing import NamedTuple
 
 from .errors import invalid
+from .accounts import METHODS as ACCOUNT_METHODS, check_secrets
 from .params import Params
 from .snapshots import COPYING, METHODS as SNAPSHOT_METHODS
 from .state import Cluster, VOLUME_ACCESS
 from .versions import CURRENT_VERSION, SUPPORTED_VERSIONS
+from .volumes import METHODS as VOLUME_METHODS
 
 
 class Context(NamedTuple):
@@ -63,8 +65,9 @@ def get_cluster_info(cluster: Cluster, _p: Params, ctx: Context) -> dict:
 def add_account(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     """AddAccount."""
     username = _name(p, "username")
-    account = cluster.add_account(username, p.opt("initiatorSecret", "str"), p.opt("targetSecret", "str"),
-                                  p.opt("attributes", "dict", {}))
+    initiator, target = p.opt("initiatorSecret", "str"), p.opt("targetSecret", "str")
+    check_secrets(initiator, target)
+    account = cluster.add_account(username, initiator, target, p.opt("attributes", "dict", {}))
     return {"accountID": account["accountID"], "account": cluster.account_view(account)}
 
 
@@ -140,10 +143,10 @@ def list_volumes_for_account(cluster: Cluster, p: Params, _ctx: Context) -> dict
 
 
 def delete_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
-    """DeleteVolume."""
+    """DeleteVolume: the volume is marked deleted (see volumes.py for what follows)."""
     volume = cluster.volume(p.req("volumeID", "int"))
     cluster.delete_volume(volume)
-    return {"volume": volume}
+    return {"volume": volume, "volumeID": volume["volumeID"], "curve": volume["qos"]["curve"]}
 
 
 def _activate(job) -> None:
@@ -339,5 +342,7 @@ METHODS = {
     "GetAsyncResult": get_async_result,
     "ListAsyncResults": list_async_results,
     "ListSyncJobs": list_sync_jobs,
+    **ACCOUNT_METHODS,
+    **VOLUME_METHODS,
     **SNAPSHOT_METHODS,
 }

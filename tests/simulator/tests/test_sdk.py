@@ -123,3 +123,26 @@ def test_sdk_snapshots(simulator, client):
     with pytest.raises(ApiServerError) as unknown:
         element.delete_snapshot(snapshot_id=created.snapshot_id)
     assert unknown.value.error_name == "xSnapshotIDDoesNotExist"
+
+
+def test_sdk_accounts_and_volume_life_cycle(simulator, client):  # pylint: disable=unused-argument
+    """What netapp.elementsw's account and volume modules call, through the SDK: by name, modify, grow, delete, purge."""
+    element = _connect(simulator, version="12.3")
+    account_id = element.add_account(username="sdk-life").account_id
+    assert element.get_account_by_name(username="sdk-life").account.account_id == account_id
+    with pytest.raises(ApiServerError) as unknown:
+        element.get_account_by_name(username="sdk-nobody")
+    assert unknown.value.error_name == "xUnknownAccount"
+    assert element.modify_account(account_id=account_id, status="locked").account.status == "locked"
+
+    volume_id = element.create_volume(name="sdk-life-vol", account_id=account_id, total_size=10 ** 9,
+                                      enable512e=True).volume_id
+    grown = element.modify_volume(volume_id, total_size=2 * 10 ** 9, qos={"minIOPS": 100, "maxIOPS": 1000,
+                                                                           "burstIOPS": 2000}).volume
+    assert grown.total_size >= 2 * 10 ** 9 and grown.qos.max_iops == 1000
+    assert element.delete_volume(volume_id=volume_id).volume.status == "deleted"
+    assert [v.volume_id for v in element.list_deleted_volumes().volumes] == [volume_id]
+    element.purge_deleted_volume(volume_id=volume_id)
+    assert element.list_deleted_volumes().volumes == []
+    element.remove_account(account_id=account_id)
+    assert all(a.account_id != account_id for a in element.list_accounts().accounts)
