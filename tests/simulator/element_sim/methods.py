@@ -5,6 +5,7 @@ import secrets
 from typing import NamedTuple
 
 from .errors import invalid
+from . import node
 from .accounts import METHODS as ACCOUNT_METHODS, check_secrets
 from .params import Params
 from .snapshots import COPYING, METHODS as SNAPSHOT_METHODS
@@ -345,4 +346,12 @@ METHODS = {
     **ACCOUNT_METHODS,
     **VOLUME_METHODS,
     **SNAPSHOT_METHODS,
+}
+
+# What a node's own API (--node-port) answers; everything else is xUnknownAPIMethod there.
+NODE_METHODS = {
+    "GetAPI": get_api,
+    "GetConfig": node.get_config,
+    "GetClusterConfig": node.get_cluster_config,
+    "GetNetworkConfig": node.get_network_config,
 }

@@ -146,3 +146,21 @@ def test_sdk_accounts_and_volume_life_cycle(simulator, client):  # pylint: disab
     assert element.list_deleted_volumes().volumes == []
     element.remove_account(account_id=account_id)
     assert all(a.account_id != account_id for a in element.list_accounts().accounts)
+
+
+def test_sdk_node_api(tmp_path):
+    """The SDK connects to the node listener like to a node's port 442 and parses GetConfig."""
+    # pylint: disable=import-outside-toplevel
+    from element_sim.server import Simulator
+    sim = Simulator(("127.0.0.1", 0), (USER, PASSWORD), tls_dir=str(tmp_path), node_port=0).start()
+    try:
+        node = ElementFactory.create("localhost", USER, PASSWORD, verify_ssl=sim.cert_path, port=sim.node_port,
+                                     print_ascii_art=False, timeout=10)
+        config = node.get_config().config
+        assert config.cluster.name == "element-sim-node1" and config.cluster.state == "Active"
+        assert config.network.bond1_g.address == "127.0.0.1"
+        with pytest.raises(ApiServerError) as unknown:
+            node.list_accounts()
+        assert unknown.value.error_name == "xUnknownAPIMethod"
+    finally:
+        sim.stop()
