@@ -137,8 +137,8 @@ def test_sdk_accounts_and_volume_life_cycle(simulator, client):  # pylint: disab
 
     volume_id = element.create_volume(name="sdk-life-vol", account_id=account_id, total_size=10 ** 9,
                                       enable512e=True).volume_id
-    grown = element.modify_volume(volume_id, total_size=2 * 10 ** 9, qos={"minIOPS": 100, "maxIOPS": 1000,
-                                                                           "burstIOPS": 2000}).volume
+    qos = {"minIOPS": 100, "maxIOPS": 1000, "burstIOPS": 2000}
+    grown = element.modify_volume(volume_id, total_size=2 * 10 ** 9, qos=qos).volume
     assert grown.total_size >= 2 * 10 ** 9 and grown.qos.max_iops == 1000
     assert element.delete_volume(volume_id=volume_id).volume.status == "deleted"
     assert [v.volume_id for v in element.list_deleted_volumes().volumes] == [volume_id]
