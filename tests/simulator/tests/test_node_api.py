@@ -1,4 +1,5 @@
-"""The per-node API on a second listener (--node-port): node methods only, same TLS and credentials, off by default."""
+"""The per-node API on a second listener (--node-port): node methods only, same TLS and credentials, off by default;
+and the cluster's ListAllNodes and ListDrives."""
 from __future__ import annotations
 
 import os
@@ -101,3 +102,13 @@ def test_port_taken_is_a_clear_failure(tmp_path, node_sim):
                             "--node-port", str(node_sim.node_port)], capture_output=True, text=True, timeout=30,
                            check=False)
     assert taken.returncode == 1 and "node port" in taken.stderr and taken.stdout == ""
+
+
+def test_nodes_and_drives(client):
+    """The cluster API lists one active node (the one the node API answers for) and its drives."""
+    nodes = client.call("ListAllNodes")
+    assert [n["nodeID"] for n in nodes["nodes"]] == [1] and nodes["pendingNodes"] == [] and nodes["pendingActiveNodes"] == []
+    assert nodes["nodes"][0]["mip"] == "127.0.0.1" and nodes["nodes"][0]["role"] == "Storage"
+    drives = client.call("ListDrives")["drives"]
+    assert [d["type"] for d in drives].count("volume") == 1 and len(drives) == 10
+    assert len({d["driveID"] for d in drives}) == 10

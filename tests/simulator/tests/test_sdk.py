@@ -164,3 +164,13 @@ def test_sdk_node_api(tmp_path):
         assert unknown.value.error_name == "xUnknownAPIMethod"
     finally:
         sim.stop()
+
+
+def test_sdk_nodes_and_drives(simulator, client):  # pylint: disable=unused-argument
+    """ListAllNodes and ListDrives parse into the SDK's node and drive objects (na_elementsw_info reads them)."""
+    element = _connect(simulator, version="12.3")
+    nodes = element.list_all_nodes()
+    assert [n.node_id for n in nodes.nodes] == [1] and nodes.pending_nodes == []
+    assert str(nodes.nodes[0].maintenance_mode) == "Disabled" and nodes.nodes[0].platform_info.node_memory_gb == 256
+    drives = element.list_drives().drives
+    assert len(drives) == 10 and {d.node_id for d in drives} == {1} and {d.status for d in drives} == {"active"}
