@@ -34,7 +34,7 @@ rc=0
 # The importer writes importer_result.json into its working directory; it finds ansible-lint and
 # ansible-doc on PATH.
 (cd "$work" && env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_PATHS PATH="$venv/bin:$PATH" \
-    GALAXY_IMPORTER_CONFIG="$work/galaxy-importer.cfg" "$venv/bin/python" -m galaxy_importer.main "$tarball") \
+    ANSIBLE_HOME="$work/ansible-home" GALAXY_IMPORTER_CONFIG="$work/galaxy-importer.cfg" "$venv/bin/python" -m galaxy_importer.main "$tarball") \
     > "$work/import.log" 2>&1 || rc=$?
 sed 's/^/  | /' "$work/import.log"
 if [ "$rc" -ne 0 ] || [ ! -s "$work/importer_result.json" ]; then
