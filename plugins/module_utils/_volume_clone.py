@@ -15,7 +15,6 @@ __metaclass__ = type
 import random
 import time
 
-from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError
 from ansible_collections.solidfire.element.plugins.module_utils._cloner import VolumeCloner
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
     CONNECTION_SPEC,
@@ -25,9 +24,9 @@ from ansible_collections.solidfire.element.plugins.module_utils._common import (
     check_wait_params,
     connect,
     prepare_connection,
-    run_with_client,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC, Abandoned
+from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC
+from ansible_collections.solidfire.element.plugins.module_utils._starter import START_WAIT_SPEC, run_start_task
 
 SIZE_UNITS = dict(
     bytes=1,
@@ -49,12 +48,10 @@ ARGUMENT_SPEC = dict(
     access=dict(type='str', choices=ACCESS_CHOICES),
     attributes=dict(type='dict'),
     enable512e=dict(type='bool'),
-    wait=dict(type='bool', default=False),
-    keep_result=dict(type='bool', default=False),
-    fail_on_error=dict(type='bool', default=True),
 )
 ARGUMENT_SPEC.update(CONNECTION_SPEC)
 ARGUMENT_SPEC.update(WAIT_SPEC)
+ARGUMENT_SPEC.update(START_WAIT_SPEC)
 
 MUTUALLY_EXCLUSIVE = [('src_volume_id', 'src_volume_name')]
 REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name')]
@@ -96,27 +93,12 @@ def prepare(params):
 def run(params, prepared, check_mode=False, client_factory=connect, clock=MONOTONIC, sleep=time.sleep,
         rand=random.random, on_event=None, abandoned=None):
     """Clone (or find the clone), then wait if asked: a result dict, failures included."""
-    # The check-mode policy, decided here only: the cloner sends no CloneVolume, and nothing is waited on.
-    wait = params['wait'] and not check_mode
-    release = not params['keep_result']
+    def cloner(client):
+        # The check-mode policy: the cloner sends no CloneVolume, and run_start_task waits on nothing.
+        return VolumeCloner(client, params, new_size=prepared.values['new_size'], check_mode=check_mode,
+                            clock=clock, sleep=sleep, rand=rand, on_event=on_event, abandoned=abandoned)
 
-    def clone(client):
-        cloner = VolumeCloner(client, params, new_size=prepared.values['new_size'], check_mode=check_mode,
-                              clock=clock, sleep=sleep, rand=rand, on_event=on_event, abandoned=abandoned)
-        try:
-            result = cloner.run()
-            if wait and result['async_handle'] is not None:
-                result = cloner.wait(result, release=release)
-        except ElementError as exc:
-            result = dict(failed=True, changed=False, msg=str(exc))
-        except Abandoned:
-            result = dict(failed=True, changed=False, msg='The controller that started this task is gone; '
-                          'stopped before sending anything more.')
-        if cloner.warnings:
-            result['warnings'] = list(cloner.warnings) + result.get('warnings', [])
-        return result
-
-    return run_with_client(prepared.connection, clone, client_factory=client_factory)
+    return run_start_task(params, prepared, cloner, client_factory, check_mode=check_mode)
 
 
 VOLUME_CLONE = TaskSpec(ARGUMENT_SPEC, prepare, run, mutually_exclusive=MUTUALLY_EXCLUSIVE,
