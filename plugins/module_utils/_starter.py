@@ -25,7 +25,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._common import run_with_client
+from ansible_collections.solidfire.element.plugins.module_utils._common import connect, run_with_client
 from ansible_collections.solidfire.element.plugins.module_utils._lookups import Lookups
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
@@ -148,27 +148,34 @@ class Starter:
         return result, report.outcomes[0].state == COMPLETE
 
 
-def run_start_task(params, prepared, make_starter, client_factory, check_mode=False):
-    """The task of a start module: start (or find) the job, then wait when asked; a result dict, failures included.
+def start_task(starter_class):
+    """The run function of a start module's TaskSpec: start (or find) the job, then wait when asked.
 
-    make_starter(client) -> a Starter whose run() returns the start fields and finish(fields, release) the
-    fields after the wait. The check-mode policy of the wait is decided here only: nothing is waited on.
+    starter_class(client, params, check_mode=..., hooks..., **prepared.values) is a Starter whose run() returns
+    the start fields and finish(fields, release) the fields after the wait. The check-mode policy of the wait is
+    decided here only: nothing is waited on (and the starter sends no start request).
     """
-    wait = params['wait'] and not check_mode
-    release = not params['keep_result']
 
-    def work(client):
-        starter = make_starter(client)
-        try:
-            result = starter.run()
-            if wait and result['async_handle'] is not None:
-                result = starter.finish(result, release=release)
-        except ElementError as exc:
-            result = dict(failed=True, changed=False, msg=str(exc))
-        except Abandoned:
-            result = dict(failed=True, changed=False, msg=ABANDONED_MESSAGE)
-        if starter.warnings:
-            result['warnings'] = list(starter.warnings) + result.get('warnings', [])
-        return result
+    def run(params, prepared, check_mode=False, client_factory=connect, clock=MONOTONIC, sleep=time.sleep,
+            rand=random.random, on_event=None, abandoned=None):
+        wait = params['wait'] and not check_mode
+        release = not params['keep_result']
 
-    return run_with_client(prepared.connection, work, client_factory=client_factory)
+        def work(client):
+            starter = starter_class(client, params, check_mode=check_mode, clock=clock, sleep=sleep, rand=rand,
+                                    on_event=on_event, abandoned=abandoned, **prepared.values)
+            try:
+                result = starter.run()
+                if wait and result['async_handle'] is not None:
+                    result = starter.finish(result, release=release)
+            except ElementError as exc:
+                result = dict(failed=True, changed=False, msg=str(exc))
+            except Abandoned:
+                result = dict(failed=True, changed=False, msg=ABANDONED_MESSAGE)
+            if starter.warnings:
+                result['warnings'] = list(starter.warnings) + result.get('warnings', [])
+            return result
+
+        return run_with_client(prepared.connection, work, client_factory=client_factory)
+
+    return run

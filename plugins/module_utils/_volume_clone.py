@@ -12,9 +12,6 @@ Runs on targets, so it stays compatible with every Python a supported ansible-co
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import random
-import time
-
 from ansible_collections.solidfire.element.plugins.module_utils._cloner import VolumeCloner
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
     CONNECTION_SPEC,
@@ -22,11 +19,10 @@ from ansible_collections.solidfire.element.plugins.module_utils._common import (
     Prepared,
     TaskSpec,
     check_wait_params,
-    connect,
+    positive_id_errors,
     prepare_connection,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC
-from ansible_collections.solidfire.element.plugins.module_utils._starter import START_WAIT_SPEC, run_start_task
+from ansible_collections.solidfire.element.plugins.module_utils._starter import START_WAIT_SPEC, start_task
 
 SIZE_UNITS = dict(
     bytes=1,
@@ -75,9 +71,7 @@ def prepare(params):
     errors += check_wait_params(params)
     if not 1 <= len(params['name']) <= MAX_NAME_LENGTH:
         errors.append('name must be 1 to %d characters long, got %d.' % (MAX_NAME_LENGTH, len(params['name'])))
-    for option in ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'):
-        if params.get(option) is not None and params[option] < 1:
-            errors.append('%s must be a positive integer, got %d.' % (option, params[option]))
+    errors += positive_id_errors(params, ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'))
     if params.get('src_volume_name') is not None and not params['src_volume_name']:
         errors.append('src_volume_name must not be empty.')
     new_size = None
@@ -90,16 +84,5 @@ def prepare(params):
     return Prepared(connection=connection, new_size=new_size)
 
 
-def run(params, prepared, check_mode=False, client_factory=connect, clock=MONOTONIC, sleep=time.sleep,
-        rand=random.random, on_event=None, abandoned=None):
-    """Clone (or find the clone), then wait if asked: a result dict, failures included."""
-    def cloner(client):
-        # The check-mode policy: the cloner sends no CloneVolume, and run_start_task waits on nothing.
-        return VolumeCloner(client, params, new_size=prepared.values['new_size'], check_mode=check_mode,
-                            clock=clock, sleep=sleep, rand=rand, on_event=on_event, abandoned=abandoned)
-
-    return run_start_task(params, prepared, cloner, client_factory, check_mode=check_mode)
-
-
-VOLUME_CLONE = TaskSpec(ARGUMENT_SPEC, prepare, run, mutually_exclusive=MUTUALLY_EXCLUSIVE,
+VOLUME_CLONE = TaskSpec(ARGUMENT_SPEC, prepare, start_task(VolumeCloner), mutually_exclusive=MUTUALLY_EXCLUSIVE,
                         required_one_of=REQUIRED_ONE_OF)

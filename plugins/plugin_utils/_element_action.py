@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The controller side every waiting task of the collection shares (get_async_result, volume_clone).
+"""The controller side every waiting task of the collection shares (get_async_result, volume_clone, group_clone, volume_copy).
 
 Private to the collection. A subclass names its module (MODULE_NAME) and its task spec (TASK, from the module's
 file in module_utils); this base validates the arguments with the spec's rules, then runs the task where the
