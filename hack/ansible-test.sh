@@ -7,9 +7,11 @@
 #   which fail for versions pyenv has not activated)
 # - installs the offline get-pip stand-in into ansible-test's cache, and points ansible-test's own
 #   requirements that name a download outside PyPI at PyPI releases (hack/pypi-only-requirements.sh)
-# - gives that staged tree a HOME of its own, so the sanity virtualenvs ansible-test caches in
-#   ~/.ansible/test/venv are never rebuilt by one run while another (side by side, see
-#   hack/run-suites.sh) uses them; pip's download cache stays shared
+# - runs sanity with a HOME of that staged tree's own, so the sanity virtualenvs ansible-test caches
+#   in ~/.ansible/test/venv are never rebuilt by one run while another (side by side, see
+#   hack/run-suites.sh) uses them; pip's download cache stays shared. Units and integration keep the
+#   real HOME: their virtualenvs live in the staged tree, and Ansible itself (e.g. async's
+#   ~/.ansible_async on ansible-core 2.22) expects HOME to be the user's home.
 # - copies the staged tests/output back to ./tests/output (git-ignored)
 set -euo pipefail
 venv=${1:?usage: ansible-test.sh VENV COMMAND [ARGS...]}
@@ -20,9 +22,11 @@ build=${STAGE_ROOT:-$top/.build/test}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 
-export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip}
-export HOME="$build/home"
-mkdir -p "$HOME"
+if [ "${1:-}" = sanity ]; then
+    export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip}
+    export HOME="$build/home"
+    mkdir -p "$HOME"
+fi
 "$top/hack/pythons.sh" "$build/pybin" >/dev/null
 "$top/hack/install-pip-standin.sh" "$venv/bin/python"
 "$top/hack/pypi-only-requirements.sh" "$venv"

@@ -4,10 +4,13 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
-from .errors import ApiError, invalid
+from .errors import invalid
+from .accounts import METHODS as ACCOUNT_METHODS, check_secrets
 from .params import Params
+from .snapshots import COPYING, METHODS as SNAPSHOT_METHODS
 from .state import Cluster, VOLUME_ACCESS
 from .versions import CURRENT_VERSION, SUPPORTED_VERSIONS
+from .volumes import METHODS as VOLUME_METHODS
 
 
 class Context(NamedTuple):
@@ -32,11 +35,14 @@ def _access(p: Params) -> str | None:
     return access
 
 
-def _no_snapshot(p: Params, key: str = "snapshotID") -> None:
-    """The simulator has no snapshots: any snapshot id given does not exist."""
-    snapshot_id = p.opt(key, "int")
-    if snapshot_id is not None:
-        raise ApiError("xSnapshotIDDoesNotExist", f"Snapshot ID {snapshot_id} does not exist.")
+def _source_snapshot(cluster: Cluster, p: Params, source: dict) -> dict | None:
+    """The snapshot of `source` named by snapshotID, or None to read the volume's active branch."""
+    snapshot_id = p.opt("snapshotID", "int")
+    return None if snapshot_id is None else cluster.snapshot(snapshot_id, source["volumeID"])
+
+
+def _source_size(source: dict, snapshot: dict | None) -> int:
+    return snapshot["totalSize"] if snapshot is not None else source["totalSize"]
 
 
 def get_api(_cluster: Cluster, _p: Params, _ctx: Context) -> dict:
@@ -59,8 +65,9 @@ def get_cluster_info(cluster: Cluster, _p: Params, ctx: Context) -> dict:
 def add_account(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     """AddAccount."""
     username = _name(p, "username")
-    account = cluster.add_account(username, p.opt("initiatorSecret", "str"), p.opt("targetSecret", "str"),
-                                  p.opt("attributes", "dict", {}))
+    initiator, target = p.opt("initiatorSecret", "str"), p.opt("targetSecret", "str")
+    check_secrets(initiator, target)
+    account = cluster.add_account(username, initiator, target, p.opt("attributes", "dict", {}))
     return {"accountID": account["accountID"], "account": cluster.account_view(account)}
 
 
@@ -136,10 +143,10 @@ def list_volumes_for_account(cluster: Cluster, p: Params, _ctx: Context) -> dict
 
 
 def delete_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
-    """DeleteVolume."""
+    """DeleteVolume: the volume is marked deleted (see volumes.py for what follows)."""
     volume = cluster.volume(p.req("volumeID", "int"))
     cluster.delete_volume(volume)
-    return {"volume": volume}
+    return {"volume": volume, "volumeID": volume["volumeID"], "curve": volume["qos"]["curve"]}
 
 
 def _activate(job) -> None:
@@ -150,12 +157,12 @@ def _activate(job) -> None:
                 volume["status"] = "active"
 
 
-def _clone_target(cluster: Cluster, source: dict, p: Params, name: str) -> dict:
+def _clone_target(cluster: Cluster, source: dict, p: Params, name: str, snapshot: dict | None = None) -> dict:
     new_account = p.opt("newAccountID", "int")
     if new_account is not None:
         cluster.account(new_account)
     return cluster.new_volume(
-        name, new_account or source["accountID"], p.opt("newSize", "int") or source["totalSize"],
+        name, new_account or source["accountID"], p.opt("newSize", "int") or _source_size(source, snapshot),
         status="init", qos={k: source["qos"][k] for k in ("minIOPS", "maxIOPS", "burstIOPS", "burstTime")},
         access=_access(p) or source["access"], attributes=p.opt("attributes", "dict") or dict(source["attributes"]),
         enable512e=p.opt("enable512e", "bool", source["enable512e"]),
@@ -166,23 +173,32 @@ def clone_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     """CloneVolume: the new volume exists at once in status init; a Clone job makes it active."""
     source = cluster.volume(p.req("volumeID", "int"))
     name = _name(p)
-    _no_snapshot(p)
+    snapshot = _source_snapshot(cluster, p, source)
     cluster.check_clone_limit(source["volumeID"])
-    target = _clone_target(cluster, source, p, name)
+    target = _clone_target(cluster, source, p, name, snapshot)
     clone_id = cluster.take_clone_id()
     job = cluster.jobs.create(
         "Clone", cluster.config.job_seconds, details={"volumeID": target["volumeID"]},
         result={"cloneID": clone_id, "message": "Clone complete.", "volumeID": target["volumeID"]},
         on_complete=_activate, meta={"sources": [source["volumeID"]], "volumes": [target], "cloneID": clone_id})
-    cluster.sync_plan(job).add(source["totalSize"], cloneID=clone_id, srcVolumeID=source["volumeID"], dstVolumeID=target["volumeID"])
+    cluster.sync_plan(job).add(_source_size(source, snapshot), cloneID=clone_id, srcVolumeID=source["volumeID"],
+                               dstVolumeID=target["volumeID"])
     return {"asyncHandle": job.handle, "cloneID": clone_id, "volumeID": target["volumeID"],
             "curve": target["qos"]["curve"], "volume": target}
+
+
+def _group_member(group_snapshot: dict, source: dict) -> dict:
+    for member in group_snapshot["members"]:
+        if member["volumeID"] == source["volumeID"]:
+            return member
+    raise invalid(f"Volume ID {source['volumeID']} is not a member of group snapshot ID {group_snapshot['groupSnapshotID']}.")
 
 
 def clone_multiple_volumes(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     """CloneMultipleVolumes: one Clone job for every member."""
     specs = p.req("volumes", "list")
-    _no_snapshot(p, "groupSnapshotID")
+    group_snapshot_id = p.opt("groupSnapshotID", "int")
+    group_snapshot = None if group_snapshot_id is None else cluster.group_snapshot(group_snapshot_id)
     if not specs or not all(isinstance(s, dict) for s in specs):
         raise invalid("The parameter 'volumes' must be a non-empty array of objects.")
     group = Params(p.raw)
@@ -190,20 +206,23 @@ def clone_multiple_volumes(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     for spec in specs:
         sp = Params(spec)
         source = cluster.volume(sp.req("volumeID", "int"))
+        snapshot = _group_member(group_snapshot, source) if group_snapshot is not None else None
         cluster.check_clone_limit(source["volumeID"])
         name = sp.opt("name", "str") or f"{source['name']}-clone"
         merged = Params({**{k: v for k, v in group.raw.items() if k in ("access", "newAccountID")}, **spec})
-        pairs.append((source, merged, name))
-    targets = [(source, _clone_target(cluster, source, merged, name)) for source, merged, name in pairs]
+        pairs.append((source, merged, name, snapshot))
+    targets = [(source, _clone_target(cluster, source, merged, name, snapshot), snapshot)
+               for source, merged, name, snapshot in pairs]
     group_id = cluster.take_group_clone_id()
-    members = [{"srcVolumeID": s["volumeID"], "volumeID": t["volumeID"]} for s, t in targets]
+    members = [{"srcVolumeID": s["volumeID"], "volumeID": t["volumeID"]} for s, t, _snap in targets]
     job = cluster.jobs.create(
         "Clone", cluster.config.job_seconds, details={"groupCloneID": group_id},
         result={"groupCloneID": group_id, "message": "Clone complete.", "members": members}, on_complete=_activate,
-        meta={"sources": [s["volumeID"] for s, _t in targets], "volumes": [t for _s, t in targets], "groupCloneID": group_id})
+        meta={"sources": [s["volumeID"] for s, _t, _snap in targets], "volumes": [t for _s, t, _snap in targets],
+              "groupCloneID": group_id})
     plan = cluster.sync_plan(job)
-    for source, target in targets:  # every member has a cloneID of its own (seen only in ListSyncJobs)
-        plan.add(source["totalSize"], cloneID=cluster.take_clone_id(), srcVolumeID=source["volumeID"],
+    for source, target, snapshot in targets:  # every member has a cloneID of its own (seen only in ListSyncJobs)
+        plan.add(_source_size(source, snapshot), cloneID=cluster.take_clone_id(), srcVolumeID=source["volumeID"],
                  dstVolumeID=target["volumeID"], groupCloneID=group_id)
     return {"asyncHandle": job.handle, "groupCloneID": group_id, "members": members}
 
@@ -212,15 +231,38 @@ def copy_volume(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     """CopyVolume: overwrite dstVolumeID with the source's data; its job result names the source volume."""
     source = cluster.volume(p.req("volumeID", "int"))
     target = cluster.volume(p.req("dstVolumeID", "int"))
-    _no_snapshot(p)
+    snapshot = _source_snapshot(cluster, p, source)
+    _check_copy_target(source, target, _source_size(source, snapshot))
     cluster.check_clone_limit(source["volumeID"])
     clone_id = cluster.take_clone_id()
     job = cluster.jobs.create(
         "Clone", cluster.config.job_seconds, details={"volumeID": source["volumeID"], "dstVolumeID": target["volumeID"]},
         result={"cloneID": clone_id, "message": "Clone complete.", "volumeID": source["volumeID"]},
-        meta={"sources": [source["volumeID"]], "volumes": [], "cloneID": clone_id})
-    cluster.sync_plan(job).add(source["totalSize"], cloneID=clone_id, srcVolumeID=source["volumeID"], dstVolumeID=target["volumeID"])
+        on_complete=_release_snapshot, meta={"sources": [source["volumeID"]], "volumes": [], "cloneID": clone_id,
+                                             "targets": [target["volumeID"]], "snapshot": snapshot})
+    if snapshot is not None:
+        snapshot["status"] = COPYING
+    cluster.sync_plan(job).add(_source_size(source, snapshot), cloneID=clone_id, srcVolumeID=source["volumeID"],
+                               dstVolumeID=target["volumeID"])
     return {"asyncHandle": job.handle, "cloneID": clone_id}
+
+
+def _check_copy_target(source: dict, target: dict, size: int) -> None:
+    """The reference's rules for the destination: another volume, of the same size (the checks are a simulator's)."""
+    if target["volumeID"] == source["volumeID"]:
+        raise invalid(f"Volume ID {source['volumeID']} cannot be copied onto itself.")
+    if target["totalSize"] != size:
+        raise invalid(f"The destination volume ID {target['volumeID']} ({target['totalSize']} bytes) must be the same "
+                      f"size as the source ({size} bytes).")
+    if target["status"] != "active":
+        raise invalid(f"The destination volume ID {target['volumeID']} is {target['status']}, not active.")
+
+
+def _release_snapshot(job) -> None:
+    """A copy that ends (completes or is cancelled) no longer holds its source snapshot."""
+    snapshot = job.meta.get("snapshot")
+    if snapshot is not None and snapshot["status"] == COPYING:
+        snapshot["status"] = "done"
 
 
 def _cancel(cluster: Cluster, key: str, value: int) -> dict:
@@ -229,6 +271,7 @@ def _cancel(cluster: Cluster, key: str, value: int) -> dict:
         raise invalid(f"No clone in progress with {key} {value}.")
     for job in jobs:
         cluster.jobs.remove(job)
+        _release_snapshot(job)
         for volume in job.meta.get("volumes", []):
             cluster.delete_volume(volume)
     return {}
@@ -250,7 +293,7 @@ def start_bulk_volume_read(cluster: Cluster, p: Params, ctx: Context) -> dict:
     fmt = p.req("format", "str")
     if fmt not in ("native", "uncompressed"):
         raise invalid(f"Invalid value for 'format': {fmt}.")
-    _no_snapshot(p)
+    _source_snapshot(cluster, p, volume)
     p.opt("script", "str")
     p.opt("scriptParameters", "dict")
     p.opt("attributes", "dict")
@@ -299,4 +342,7 @@ METHODS = {
     "GetAsyncResult": get_async_result,
     "ListAsyncResults": list_async_results,
     "ListSyncJobs": list_sync_jobs,
+    **ACCOUNT_METHODS,
+    **VOLUME_METHODS,
+    **SNAPSHOT_METHODS,
 }

@@ -1,4 +1,4 @@
-"""Cluster state: configuration, accounts, volumes and the job table, behind one lock."""
+"""Cluster state: configuration, accounts, volumes, snapshots and the job table, behind one lock."""
 from __future__ import annotations
 
 import datetime
@@ -58,6 +58,8 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         self.config = self.defaults.copy()
         self.accounts: dict[int, dict] = {}
         self.volumes: dict[int, dict] = {}
+        self.snapshots: dict[int, dict] = {}
+        self.group_snapshots: dict[int, dict] = {}
         self.clock = clock.SimClock(self.config.time_scale)
         self.jobs = JobTable(self.clock)
         self.next_account_id = 1
@@ -66,6 +68,8 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         self.next_group_clone_id = 1
         self.next_bv_id = 1
         self.next_slice_id = 1
+        self.next_snapshot_id = 1
+        self.next_group_snapshot_id = 1
 
     # accounts -----------------------------------------------------------
     def add_account(self, username: str, initiator_secret: str | None, target_secret: str | None, attributes: dict) -> dict:
@@ -139,6 +143,53 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         volume["status"] = "deleted"
         volume["deleteTime"] = clock.iso(now)
         volume["purgeTime"] = clock.iso(now + PURGE_DELAY)
+
+    def purge_volume(self, volume: dict) -> None:
+        """Remove a deleted volume for good, and its snapshots with it."""
+        del self.volumes[volume["volumeID"]]
+        for snapshot in [s for s in self.snapshots.values() if s["volumeID"] == volume["volumeID"]]:
+            self.remove_snapshot(snapshot)
+
+    # snapshots ----------------------------------------------------------
+    def snapshot(self, snapshot_id: int, volume_id: int | None = None) -> dict:
+        """The snapshot (of volume_id when given), or xSnapshotIDDoesNotExist."""
+        snapshot = self.snapshots.get(snapshot_id)
+        if snapshot is None or (volume_id is not None and snapshot["volumeID"] != volume_id):
+            where = "" if volume_id is None else f" on volume {volume_id}"
+            raise ApiError("xSnapshotIDDoesNotExist", f"Snapshot ID {snapshot_id} does not exist{where}.")
+        return snapshot
+
+    def add_snapshot(self, snapshot: dict) -> dict:
+        """Store a snapshot object under the next snapshotID (set in it)."""
+        snapshot["snapshotID"] = self.next_snapshot_id
+        self.next_snapshot_id += 1
+        self.snapshots[snapshot["snapshotID"]] = snapshot
+        return snapshot
+
+    def remove_snapshot(self, snapshot: dict) -> None:
+        """Delete a snapshot; a group snapshot left without members goes with it."""
+        del self.snapshots[snapshot["snapshotID"]]
+        group = self.group_snapshots.get(snapshot["groupID"])
+        if group is not None:
+            group["members"] = [m for m in group["members"] if m["snapshotID"] != snapshot["snapshotID"]]
+            if not group["members"]:
+                del self.group_snapshots[group["groupSnapshotID"]]
+
+    def group_snapshot(self, group_snapshot_id: int) -> dict:
+        """The group snapshot, or xGroupSnapshotIDDoesNotExist (a simulator choice of name)."""
+        group = self.group_snapshots.get(group_snapshot_id)
+        if group is None:
+            raise ApiError("xGroupSnapshotIDDoesNotExist", f"Group snapshot ID {group_snapshot_id} does not exist.")
+        return group
+
+    def add_group_snapshot(self, group: dict) -> dict:
+        """Store a group snapshot under the next groupSnapshotID (set in it and in its members' groupID)."""
+        group["groupSnapshotID"] = self.next_group_snapshot_id
+        self.next_group_snapshot_id += 1
+        for member in group["members"]:
+            member["groupID"] = group["groupSnapshotID"]
+        self.group_snapshots[group["groupSnapshotID"]] = group
+        return group
 
     def take_clone_id(self) -> int:
         """Next cloneID."""

@@ -89,3 +89,60 @@ def test_sdk_list_sync_jobs(simulator, client):
     assert all(job.type == "clone" and job.total_bytes > 0 and job.bytes_per_second > 0 for job in jobs)
     assert {job.group_clone_id for job in jobs if job.clone_id != clone.clone_id} == {group.group_clone_id}
     assert {job.remaining_time is None for job in jobs} == {True, False}  # noise 1: half the estimates are missing
+
+
+def test_sdk_snapshots(simulator, client):
+    """The SDK parses snapshots and group snapshots (it requires most of their fields) and clones from them."""
+    client.call("SimConfigure", {"jobSeconds": 0.2})
+    element = _connect(simulator, version="12.3")
+    account_id = element.add_account(username="sdk-snap").account_id
+    first = element.create_volume(name="sdk-a", account_id=account_id, total_size=1 << 30, enable512e=True).volume_id
+    second = element.create_volume(name="sdk-b", account_id=account_id, total_size=1 << 30, enable512e=False).volume_id
+
+    created = element.create_snapshot(volume_id=first, name="sdk-snap", attributes={"by": "sdk"})
+    assert created.snapshot.name == "sdk-snap" and created.snapshot.volume_id == first
+    listed = element.list_snapshots(volume_id=first).snapshots
+    assert [s.snapshot_id for s in listed] == [created.snapshot_id] and listed[0].status == "done"
+    modified = element.modify_snapshot(snapshot_id=created.snapshot_id, snap_mirror_label="sdk-label").snapshot
+    assert modified.snap_mirror_label == "sdk-label"
+
+    group = element.create_group_snapshot(volumes=[first, second], name="sdk-group")
+    assert [m.volume_id for m in group.members] == [first, second]
+    assert [g.group_snapshot_id for g in element.list_group_snapshots().group_snapshots] == [group.group_snapshot_id]
+
+    clone = element.clone_volume(volume_id=first, name="sdk-from-snap", snapshot_id=created.snapshot_id)
+    deadline = time.monotonic() + 10
+    while element.get_async_result(async_handle=clone.async_handle, keep_result=True)["status"] != "complete":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert _volume_status(element, clone.volume_id) == "active"
+
+    element.delete_group_snapshot(group_snapshot_id=group.group_snapshot_id, save_members=False)
+    element.delete_snapshot(snapshot_id=created.snapshot_id)
+    assert element.list_snapshots().snapshots == []
+    with pytest.raises(ApiServerError) as unknown:
+        element.delete_snapshot(snapshot_id=created.snapshot_id)
+    assert unknown.value.error_name == "xSnapshotIDDoesNotExist"
+
+
+def test_sdk_accounts_and_volume_life_cycle(simulator, client):  # pylint: disable=unused-argument
+    """What netapp.elementsw's account and volume modules call, through the SDK: by name, modify, grow, delete, purge."""
+    element = _connect(simulator, version="12.3")
+    account_id = element.add_account(username="sdk-life").account_id
+    assert element.get_account_by_name(username="sdk-life").account.account_id == account_id
+    with pytest.raises(ApiServerError) as unknown:
+        element.get_account_by_name(username="sdk-nobody")
+    assert unknown.value.error_name == "xUnknownAccount"
+    assert element.modify_account(account_id=account_id, status="locked").account.status == "locked"
+
+    volume_id = element.create_volume(name="sdk-life-vol", account_id=account_id, total_size=10 ** 9,
+                                      enable512e=True).volume_id
+    grown = element.modify_volume(volume_id, total_size=2 * 10 ** 9, qos={"minIOPS": 100, "maxIOPS": 1000,
+                                                                           "burstIOPS": 2000}).volume
+    assert grown.total_size >= 2 * 10 ** 9 and grown.qos.max_iops == 1000
+    assert element.delete_volume(volume_id=volume_id).volume.status == "deleted"
+    assert [v.volume_id for v in element.list_deleted_volumes().volumes] == [volume_id]
+    element.purge_deleted_volume(volume_id=volume_id)
+    assert element.list_deleted_volumes().volumes == []
+    element.remove_account(account_id=account_id)
+    assert all(a.account_id != account_id for a in element.list_accounts().accounts)
