@@ -175,10 +175,12 @@ class FakeCluster:
 
     def _ListGroupSnapshots(self, params):
         wanted = params.get('groupSnapshotID')
-        return dict(groupSnapshots=[dict(groupSnapshotID=gid, members=[dict(volumeID=v, snapshotID=gid * 100 + v)
-                                                                        for v in volume_ids])
-                                    for gid, volume_ids in sorted(self.group_snapshots.items())
-                                    if wanted is None or gid == wanted])
+        groups = []
+        for gid, volume_ids in sorted(self.group_snapshots.items()):
+            if wanted is None or gid == wanted:
+                members = [dict(volumeID=v, snapshotID=gid * 100 + v) for v in volume_ids]
+                groups.append(dict(groupSnapshotID=gid, members=members))
+        return dict(groupSnapshots=groups)
 
     def _source(self, volume_id):
         source = self.volumes.get(volume_id)
