@@ -246,7 +246,9 @@ def test_wait_returns_the_job_fields_and_follows_the_group_progress(cluster, clo
     result = run(cluster, clock, wait=True, on_event=lambda kind, text: events.append(text))
     assert result['status'] == 'complete' and result['released'] is True and result['changed'] is True
     assert result['result']['members'] == [dict(srcVolumeID=11, volumeID=13), dict(srcVolumeID=12, volumeID=14)]
-    assert result['progress']['sync_jobs'] == 2 and any('group clone 1' in text for text in events)
+    assert result['progress']['sync_jobs'] == 2 and result['progress']['total_bytes'] == 1000
+    assert result['progress']['clone_id'] is None and any('group clone 1' in text for text in events)
+    assert not any('(clone ' in text for text in events)  # every line sums the whole group
     assert all(v['status'] == 'active' for v in cluster.volumes.values())
 
 
