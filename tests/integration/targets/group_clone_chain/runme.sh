@@ -44,3 +44,8 @@ test "$(sim_call ListVolumes '{"volumeName": "snap-log"}' volumes.0.accountID)" 
 sim_assert_grep "^\[localhost\] Started cloning 2 volumes .* from group snapshot ${group_snapshot} as group clone [0-9]+" "${SIM_LOG}"
 sim_assert_grep "^\[localhost\] handle [0-9]+ \(group clone [0-9]+\): [0-9]+%" "${SIM_LOG}"
 sim_assert_grep "^\[localhost\] handle [0-9]+: released" "${SIM_LOG}"
+
+# The module path: over a non-local connection the action plugin executes the module on the target.
+sim_playbook remote.yml -vvv "$@"
+sim_assert_grep 'AnsiballZ_group_clone\.py' "${SIM_LOG}"
+sim_assert_no_grep "${SIM_PASSWORD}" "${SIM_LOG}"

@@ -41,3 +41,8 @@ sim_playbook snapshot_wait.yml -e "snapshot_id=${snapshot}" "$@"
 sim_assert_grep "^\[localhost\] Started copying snapshot ${snapshot} of volume ${src} \('copy-prod'\) onto volume ${dst}" "${SIM_LOG}"
 sim_assert_grep "^\[localhost\] handle [0-9]+ \(clone [0-9]+ -> volume ${dst}\): [0-9]+%" "${SIM_LOG}"
 sim_assert_grep "^\[localhost\] handle [0-9]+: released" "${SIM_LOG}"
+
+# The module path: over a non-local connection the action plugin executes the module on the target.
+sim_playbook remote.yml -vvv "$@"
+sim_assert_grep 'AnsiballZ_volume_copy\.py' "${SIM_LOG}"
+sim_assert_no_grep "${SIM_PASSWORD}" "${SIM_LOG}"
