@@ -50,7 +50,7 @@ ANSIBLE_TEST = STAGE_ROOT=$(BUILD)/test-$(CORE)-$@ hack/ansible-test.sh $(VENV)
 AT_COMMON = --color no --venv --requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units integration integration-core simulator-tests lint dist-check build install stage clean distclean
+.PHONY: help venv demo test sanity units integration integration-core simulator-tests lint dist-check build release import-check builder-check docs docs-rst docs-check install stage clean distclean
 
 help:
 	@echo "make demo             run the clone-and-wait example against the simulator"
@@ -60,7 +60,12 @@ help:
 	@echo "make integration-core the integration targets that differ between ansible-core releases"
 	@echo "make sanity|units|integration|simulator-tests|lint   one suite"
 	@echo "make bench            benchmark get_async_result against uri + until (writes docs/performance.md)"
-	@echo "make build            build the collection tarball into $(BUILD)/"
+	@echo "make build            build the collection tarball into $(BUILD)/dist (REPOSITORY=<url> writes it into galaxy.yml)"
+	@echo "make release          the same, refusing to build without REPOSITORY (Galaxy requires it)"
+	@echo "make import-check     Galaxy's importer (galaxy-importer) on a built tarball"
+	@echo "make docs             the HTML docsite into $(BUILD)/docs/site/build/html (docs-check: + headless Chromium check)"
+	@echo "make docs-rst         regenerate docs/docsite/rst/*.rst from the docs/*.md guides"
+	@echo "make builder-check    ansible-builder create for the EE and DE definitions in docs/examples, introspect"
 	@echo "make dist-check       build, install the tarball, verify it and run the demo from the installed copy"
 	@echo "make clean            remove $(BUILD) and tests/output"
 	@echo "variables: CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)"
@@ -99,17 +104,54 @@ simulator-tests:
 	SOLIDFIRE_SIM_REQUIRE_SDK=1 $(SIM_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 test: venv
-	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) EXCLUSIVE_SUITES="$(EXCLUSIVE_SUITES)" hack/run-suites.sh -j $(TEST_JOBS) lint sanity units simulator-tests integration dist-check $(MATRIX) -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) EXCLUSIVE_SUITES="$(EXCLUSIVE_SUITES)" hack/run-suites.sh -j $(TEST_JOBS) lint sanity units simulator-tests integration dist-check import-check builder-check docs-check $(MATRIX) -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
 
 # A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
 .PHONY: bench
 bench: venv
 	$(VENV)/bin/python tests/perf/bench.py $(BENCH_ARGS)
 
-build: venv stage
-	@mkdir -p $(BUILD)/dist
-	@rm -f $(BUILD)/dist/solidfire-element-*.tar.gz
-	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD)/dist $(BUILD)/ansible_collections/solidfire/element
+# REPOSITORY: the URL of the collection's public repository, written into the built galaxy.yml only (Galaxy and
+# Automation Hub require it; there is none yet, so it is an input of publishing). `make release` refuses without it.
+REPOSITORY ?=
+# The import check's stand-in: .invalid can never name a real host (RFC 2606), and `make release` refuses it.
+IMPORT_CHECK_REPOSITORY = https://example.invalid/solidfire.element
+PUBLISH_VENV ?= .venv/publish
+
+build: venv
+	@hack/build.sh $(VENV)/bin/ansible-galaxy $(BUILD) $(BUILD)/dist $(REPOSITORY) >/dev/null
+
+release: venv
+	hack/build.sh --release $(VENV)/bin/ansible-galaxy $(BUILD)/release $(BUILD)/release/dist $(REPOSITORY)
+
+# Galaxy's own import check (galaxy-importer, ansible-lint on, its ansible-test step off) on a tarball built
+# with the placeholder repository in a staged copy of its own.
+import-check: venv
+	@venv=$$(hack/publish-venv.sh $(PUBLISH_VENV) $(PYTHON)) && \
+	tarball=$$(hack/build.sh $(VENV)/bin/ansible-galaxy $(BUILD)/import $(BUILD)/import/dist $(IMPORT_CHECK_REPOSITORY)) && \
+	hack/import-check.sh "$$venv" "$$tarball" $(IMPORT_CHECK_REPOSITORY)
+
+# docs/docsite/rst/*.rst from the Markdown guides (committed; make lint checks they are current)
+docs-rst:
+	@venv=$$(hack/publish-venv.sh $(PUBLISH_VENV) $(PYTHON)) && "$$venv/bin/python" hack/docs-rst.py
+
+# The HTML docsite (antsibull-docs + Sphinx): open $(BUILD)/docs/site/build/html/index.html in a browser
+docs:
+	@venv=$$(hack/publish-venv.sh $(PUBLISH_VENV) $(PYTHON)) && hack/docs.sh "$$venv" $(BUILD)
+
+# make docs, then every module page opened in headless Chromium: options, return values and examples rendered
+docs-check: docs
+	@venv=$$(hack/publish-venv.sh $(PUBLISH_VENV) $(PYTHON)) && chromium=$$(hack/chromium.sh) && \
+	PATH="$$venv/bin:$$PATH" CHROMIUM="$$chromium" "$$venv/bin/python" hack/docs-browser-check.py \
+	    $(BUILD)/docs/site/build/html $(BUILD)/docs/collections $(BUILD)/docs/screenshots
+
+# ansible-builder create for docs/examples/{execution,decision}-environment.yml, introspect on the installed copy
+# (its own build and install directories, so it can run side by side with dist-check)
+builder-check: venv
+	@venv=$$(hack/publish-venv.sh $(PUBLISH_VENV) $(PYTHON)) && \
+	tarball=$$(hack/build.sh $(VENV)/bin/ansible-galaxy $(BUILD)/builder $(BUILD)/builder/dist) && \
+	$(VENV)/bin/ansible-galaxy collection install --force -p $(BUILD)/builder/collections "$$tarball" >/dev/null && \
+	hack/builder-check.sh "$$venv" $(BUILD)/builder/collections
 
 install: build
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/collections $(VENV)/bin/ansible-galaxy collection install --force -p $(BUILD)/collections $(BUILD)/dist/solidfire-element-*.tar.gz

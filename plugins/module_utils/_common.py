@@ -167,17 +167,24 @@ def positive_id_errors(params, options):
 def parse_handle(value, option):
     """Return a handle as int, or None for 'no handle'; raise ValueError with a message for anything else.
 
-    Digit strings are accepted (extra vars from the command line are strings); booleans, floats, negative
-    numbers, zero and numbers beyond the API's 64-bit range are not.
+    Digit strings are accepted (extra vars from the command line, and before ansible-core 2.19 every templated
+    value, are strings); booleans, floats, negative numbers, zero and numbers beyond the API's 64-bit range are
+    not, whether given as numbers or as strings.
     """
     if value is None or (isinstance(value, STRING_TYPES) and value.strip() in ('', 'None', 'null')):
         return None
     if isinstance(value, bool) or not isinstance(value, INTEGER_TYPES + STRING_TYPES):
         raise ValueError('%s must be a positive integer async handle, got %s %r.' % (option, _kind(value), value))
     if isinstance(value, STRING_TYPES):
-        if not re.match(r'^[0-9]+\Z', value):
+        # Before ansible-core 2.19 every templated value arrives as a string: a number in one gets the same
+        # message as the number itself would.
+        if re.match(r'^[+-]?[0-9]+\Z', value):
+            value = int(value)
+        elif re.match(r'^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\Z', value):
+            raise ValueError('%s must be a positive integer async handle, got float %s (templated as the string %r).'
+                             % (option, value, value))
+        else:
             raise ValueError('%s must be a positive integer async handle, got the string %r.' % (option, value))
-        value = int(value)
     if not 0 < value <= MAX_HANDLE:
         raise ValueError('%s must be a positive integer async handle from 1 to 2^63-1, got %d.' % (option, value))
     return value

@@ -40,7 +40,10 @@ def test_parse_handle_accepts_positive_integers_and_null(value, expected):
 
 @pytest.mark.parametrize('value, fragment', [
     (0, 'from 1 to 2^63-1'), (-5, 'from 1 to 2^63-1'), (2 ** 63, 'from 1 to 2^63-1'),
-    (True, 'got bool'), (3.0, 'got float'), ('abc', "the string 'abc'"), ('-1', "the string '-1'"),
+    (True, 'got bool'), (3.0, 'got float'), ('abc', "the string 'abc'"),
+    # strings as ansible-core before 2.19 templates numbers: the message of the number itself
+    ('-1', 'from 1 to 2^63-1, got -1.'), ('0', 'from 1 to 2^63-1, got 0.'),
+    ('1.5', "got float 1.5 (templated as the string '1.5')"),
     ('12\n', 'the string'), ({'a': 1}, 'got dict'), ('1e3', 'the string'),
 ])
 def test_parse_handle_rejects_everything_else(value, fragment):
