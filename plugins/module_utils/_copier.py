@@ -156,7 +156,11 @@ class VolumeCopier(Starter):
                 self.params.get('src_snapshot_id'), self._source['volumeID'], exc)
         if exc.name == 'xPermissionDenied':
             return 'user %r may not copy volumes on this cluster (%s).' % (self.params['username'], exc)
-        return 'CopyVolume of %s onto %s failed: %s' % (self._what(), _label(self._target), exc)
+        text = 'CopyVolume of %s onto %s failed: %s' % (self._what(), _label(self._target), exc)
+        if self._source.get('totalSize') != self._target.get('totalSize'):
+            text += ' (the source has %s bytes and the destination %s: Element copies only onto a volume of the same ' \
+                    'size)' % (self._source.get('totalSize'), self._target.get('totalSize'))
+        return text
 
 
 def _label(volume):

@@ -116,6 +116,14 @@ def test_sizes_that_differ_give_a_warning_and_the_cluster_decides(cluster, clock
     assert result['changed'] and 'same size' in result['warnings'][0]
 
 
+def test_a_refused_copy_of_volumes_of_different_sizes_says_so(cluster, clock):
+    cluster.volumes[12]['totalSize'] *= 2
+    cluster.faults['CopyVolume'] = [ElementAPIError('xInvalidParameter', 'sizes differ')]
+    result = run(cluster, clock)
+    assert result['failed'] and 'xInvalidParameter' in result['msg']
+    assert 'the source has 1073741824 bytes and the destination 2147483648' in result['msg']
+
+
 # ------------------------------------------------------------------------------------------------- re-runs
 def test_a_rerun_while_the_copy_runs_adopts_it(cluster, clock):
     first = run(cluster, clock)
