@@ -13,16 +13,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
-    CONNECTION_SPEC,
-    WAIT_SPEC,
     Prepared,
     TaskSpec,
-    check_wait_params,
     positive_id_errors,
-    prepare_connection,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._group_cloner import GroupCloner
-from ansible_collections.solidfire.element.plugins.module_utils._starter import START_WAIT_SPEC, start_task
+from ansible_collections.solidfire.element.plugins.module_utils._starter import START_TASK_SPEC, prepare_start, start_task
 from ansible_collections.solidfire.element.plugins.module_utils._volume_clone import ACCESS_CHOICES, MAX_NAME_LENGTH
 
 MEMBER_SPEC = dict(
@@ -42,9 +38,7 @@ ARGUMENT_SPEC = dict(
     account_id=dict(type='int'),
     access=dict(type='str', choices=ACCESS_CHOICES),
 )
-ARGUMENT_SPEC.update(CONNECTION_SPEC)
-ARGUMENT_SPEC.update(WAIT_SPEC)
-ARGUMENT_SPEC.update(START_WAIT_SPEC)
+ARGUMENT_SPEC.update(START_TASK_SPEC)
 
 
 def member_errors(volumes):
@@ -70,8 +64,7 @@ def member_errors(volumes):
 
 def prepare(params):
     """Every check beyond the argspec: Prepared(connection) or errors."""
-    errors, connection = prepare_connection(params)
-    errors += check_wait_params(params)
+    errors, connection = prepare_start(params)
     errors += positive_id_errors(params, ('src_account_id', 'group_snapshot_id', 'account_id'))
     errors += member_errors(params['volumes'])
     if errors:

@@ -25,7 +25,14 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._common import connect, run_with_client
+from ansible_collections.solidfire.element.plugins.module_utils._common import (
+    CONNECTION_SPEC,
+    WAIT_SPEC,
+    check_wait_params,
+    connect,
+    prepare_connection,
+    run_with_client,
+)
 from ansible_collections.solidfire.element.plugins.module_utils._lookups import Lookups
 from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
@@ -45,7 +52,18 @@ START_WAIT_SPEC = dict(
     fail_on_error=dict(type='bool', default=True),
 )
 
+# Everything a start module takes besides its own options: the connection, the deadline and the wait.
+START_TASK_SPEC = dict(CONNECTION_SPEC)
+START_TASK_SPEC.update(WAIT_SPEC)
+START_TASK_SPEC.update(START_WAIT_SPEC)
+
 ABANDONED_MESSAGE = 'The controller that started this task is gone; stopped before sending anything more.'
+
+
+def prepare_start(params):
+    """(errors, Connection or None): the checks of START_TASK_SPEC's options, each option parsed once."""
+    errors, connection = prepare_connection(params)
+    return errors + check_wait_params(params), connection
 
 
 class StartFailed(ElementError):

@@ -14,15 +14,11 @@ __metaclass__ = type
 
 from ansible_collections.solidfire.element.plugins.module_utils._cloner import VolumeCloner
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
-    CONNECTION_SPEC,
-    WAIT_SPEC,
     Prepared,
     TaskSpec,
-    check_wait_params,
     positive_id_errors,
-    prepare_connection,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._starter import START_WAIT_SPEC, start_task
+from ansible_collections.solidfire.element.plugins.module_utils._starter import START_TASK_SPEC, prepare_start, start_task
 
 SIZE_UNITS = dict(
     bytes=1,
@@ -45,9 +41,7 @@ ARGUMENT_SPEC = dict(
     attributes=dict(type='dict'),
     enable512e=dict(type='bool'),
 )
-ARGUMENT_SPEC.update(CONNECTION_SPEC)
-ARGUMENT_SPEC.update(WAIT_SPEC)
-ARGUMENT_SPEC.update(START_WAIT_SPEC)
+ARGUMENT_SPEC.update(START_TASK_SPEC)
 
 MUTUALLY_EXCLUSIVE = [('src_volume_id', 'src_volume_name')]
 REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name')]
@@ -67,8 +61,7 @@ def size_in_bytes(size, unit):
 
 def prepare(params):
     """Every check beyond the argspec, each option parsed once: Prepared(new_size=bytes or None) or errors."""
-    errors, connection = prepare_connection(params)
-    errors += check_wait_params(params)
+    errors, connection = prepare_start(params)
     if not 1 <= len(params['name']) <= MAX_NAME_LENGTH:
         errors.append('name must be 1 to %d characters long, got %d.' % (MAX_NAME_LENGTH, len(params['name'])))
     errors += positive_id_errors(params, ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'))

@@ -13,16 +13,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
-    CONNECTION_SPEC,
-    WAIT_SPEC,
     Prepared,
     TaskSpec,
-    check_wait_params,
     positive_id_errors,
-    prepare_connection,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._copier import VolumeCopier
-from ansible_collections.solidfire.element.plugins.module_utils._starter import START_WAIT_SPEC, start_task
+from ansible_collections.solidfire.element.plugins.module_utils._starter import START_TASK_SPEC, prepare_start, start_task
 
 ARGUMENT_SPEC = dict(
     src_volume_id=dict(type='int'),
@@ -33,9 +29,7 @@ ARGUMENT_SPEC = dict(
     dst_volume_name=dict(type='str'),
     dst_account_id=dict(type='int'),
 )
-ARGUMENT_SPEC.update(CONNECTION_SPEC)
-ARGUMENT_SPEC.update(WAIT_SPEC)
-ARGUMENT_SPEC.update(START_WAIT_SPEC)
+ARGUMENT_SPEC.update(START_TASK_SPEC)
 
 MUTUALLY_EXCLUSIVE = [('src_volume_id', 'src_volume_name'), ('dst_volume_id', 'dst_volume_name')]
 REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name'), ('dst_volume_id', 'dst_volume_name')]
@@ -43,8 +37,7 @@ REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name'), ('dst_volume_id', 'dst_
 
 def prepare(params):
     """Every check beyond the argspec: Prepared(connection) or errors."""
-    errors, connection = prepare_connection(params)
-    errors += check_wait_params(params)
+    errors, connection = prepare_start(params)
     errors += positive_id_errors(params, ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'dst_volume_id',
                                           'dst_account_id'))
     for option in ('src_volume_name', 'dst_volume_name'):
