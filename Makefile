@@ -23,6 +23,9 @@ INTEGRATION_ARGS ?=
 SUITE_TIMEOUT ?= 1800
 SIM_VENV ?= .venv/simulator-tests
 SIM_REQUIREMENTS = pytest requests cryptography solidfire-sdk-python==12.3.0.203
+# netapp.elementsw's modules as people run them: Ansible 9.13.0 bundles netapp.elementsw 21.7.0 on ansible-core 2.16
+ELEMENTSW_VENV ?= .venv/elementsw
+ELEMENTSW_REQUIREMENTS = ansible==9.13.0 solidfire-sdk-python==12.3.0.203
 # The rest of the ansible-core matrix `make test` runs besides the suites of CORE, as SUITE@CORE@PYTHON: sanity and
 # units on every line meta/runtime.yml claims (2.16 to 2.22), integration-core on the oldest (2.16), the previous
 # newest (2.21) and the newest (2.22); CORE runs the full integration. Each line on a controller Python it supports.
@@ -50,7 +53,7 @@ ANSIBLE_TEST = STAGE_ROOT=$(BUILD)/test-$(CORE)-$@ hack/ansible-test.sh $(VENV)
 AT_COMMON = --color no --venv --requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units integration integration-core simulator-tests lint dist-check build release import-check builder-check docs docs-rst docs-check install stage clean distclean
+.PHONY: help venv demo test sanity units integration integration-core simulator-tests elementsw-scenario lint dist-check build release import-check builder-check docs docs-rst docs-check install stage clean distclean
 
 help:
 	@echo "make demo             run the clone-and-wait example against the simulator"
@@ -59,6 +62,8 @@ help:
 	@echo "                      up to TEST_JOBS=$(TEST_JOBS) suites side by side, EXCLUSIVE_SUITES alone"
 	@echo "make integration-core the integration targets that differ between ansible-core releases"
 	@echo "make sanity|units|integration|simulator-tests|lint   one suite"
+	@echo "make elementsw-scenario  netapp.elementsw 21.7.0's modules, unmodified, and this collection against the"
+	@echo "                      simulator (ports 443/442 of a loopback address: needs root)"
 	@echo "make bench            benchmark get_async_result against uri + until (writes docs/performance.md)"
 	@echo "make build            build the collection tarball into $(BUILD)/dist (REPOSITORY=<url> writes it into galaxy.yml)"
 	@echo "make release          the same, refusing to build without REPOSITORY (Galaxy requires it)"
@@ -102,6 +107,12 @@ simulator-tests:
 	@test -d tests/simulator/tests || { echo "tests/simulator/tests is missing" >&2; exit 1; }
 	@hack/venv.sh $(SIM_VENV) $(PYTHON) $(SIM_REQUIREMENTS)
 	SOLIDFIRE_SIM_REQUIRE_SDK=1 $(SIM_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/simulator/tests
+
+# netapp.elementsw 21.7.0 (Ansible 9.13.0) and this collection in one playbook against the simulator, in a virtualenv
+# of its own (neither Ansible 9 nor the SDK is a dependency of the collection); see tests/scenarios/elementsw/.
+elementsw-scenario:
+	@hack/venv.sh $(ELEMENTSW_VENV) $(PYTHON) $(ELEMENTSW_REQUIREMENTS)
+	tests/scenarios/elementsw/run.sh $(ELEMENTSW_VENV) $(BUILD)/elementsw
 
 test: venv
 	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) EXCLUSIVE_SUITES="$(EXCLUSIVE_SUITES)" hack/run-suites.sh -j $(TEST_JOBS) lint sanity units simulator-tests integration dist-check import-check builder-check docs-check $(MATRIX) -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)

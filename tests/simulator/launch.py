@@ -5,6 +5,8 @@ source of the simulator's URL, credentials and CA:
 
     ready {"ca": "/.../cert.pem", "password": "...", "url": "https://127.0.0.1:40123", "username": "..."}
 
+(plus "nodeUrl" when run.py serves the node API, --node-port).
+
 From Python (tests/simulator on sys.path):
 
     with launch(["--job-seconds", "1"], tls_dir=..., log_path=...) as sim:
@@ -17,8 +19,8 @@ From a shell script (bash; the process substitution keeps the launcher a child o
     . FILE
 
 starts the simulator, waits for its ready line, writes FILE (mode 0600) with `export NAME=VALUE` lines -- SIM_PID,
-SIM_URL, SIM_USERNAME, SIM_PASSWORD, SIM_CA and SOLIDFIRE_HOSTNAME, SOLIDFIRE_USERNAME, SOLIDFIRE_PASSWORD,
-SOLIDFIRE_CA_PATH for the modules -- prints `ready` on stdout and closes it, then stays as the simulator's parent:
+SIM_URL, SIM_USERNAME, SIM_PASSWORD, SIM_CA (and SIM_NODE_URL with --node-port) and SOLIDFIRE_HOSTNAME,
+SOLIDFIRE_USERNAME, SOLIDFIRE_PASSWORD, SOLIDFIRE_CA_PATH for the modules -- prints `ready` on stdout and closes it, then stays as the simulator's parent:
 SIGTERM or SIGINT to SIM_PID (the launcher) stops the simulator and ends the launcher with status 0. It exits 1
 (a message on stderr, nothing on stdout) when the simulator exits or stays silent before it is ready.
 """
@@ -52,6 +54,7 @@ class Launched:
         self.username: str = ready["username"]
         self.password: str = ready["password"]
         self.ca: str = ready["ca"]
+        self.node_url: str | None = ready.get("nodeUrl")
         self.log_path = log_path
 
     @property
@@ -66,12 +69,15 @@ class Launched:
 
     def env(self) -> dict:
         """The environment a test or a playbook needs to reach this simulator."""
-        return {
+        env = {
             "SIM_PID": str(self.pid), "SIM_URL": self.url, "SIM_USERNAME": self.username,
             "SIM_PASSWORD": self.password, "SIM_CA": self.ca,
             "SOLIDFIRE_HOSTNAME": self.hostport, "SOLIDFIRE_USERNAME": self.username,
             "SOLIDFIRE_PASSWORD": self.password, "SOLIDFIRE_CA_PATH": self.ca,
         }
+        if self.node_url is not None:
+            env["SIM_NODE_URL"] = self.node_url
+        return env
 
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM, then SIGKILL after `timeout` seconds."""

@@ -25,6 +25,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Element (SolidFire) JSON-RPC API simulator over HTTPS.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8443, help="port; 0 picks a free one (default 8443)")
+    parser.add_argument("--node-port", type=int, default=None,
+                        help="also serve the per-node API (GetAPI, GetConfig, ...) on this port; 0 picks a free one "
+                             "(default: off; real nodes use 442)")
     parser.add_argument("--username", default=DEFAULT_CREDENTIALS[0], help=f"Basic auth user (default {DEFAULT_CREDENTIALS[0]})")
     parser.add_argument("--password", default=DEFAULT_CREDENTIALS[1], help=f"Basic auth password (default {DEFAULT_CREDENTIALS[1]})")
     parser.add_argument("--tls-dir", default=DEFAULT_TLS_DIR, help="where cert.pem and key.pem live (default tests/output/simulator-tls)")
@@ -42,8 +45,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def ready_line(sim: Simulator, username: str, password: str) -> str:
     """The one line on stdout: `ready ` and a JSON object with everything a client needs (see launch.py)."""
-    return "ready " + json.dumps({"url": sim.url, "username": username, "password": password, "ca": sim.cert_path},
-                                 sort_keys=True) + "\n"
+    ready = {"url": sim.url, "username": username, "password": password, "ca": sim.cert_path}
+    if sim.node_url is not None:
+        ready["nodeUrl"] = sim.node_url
+    return "ready " + json.dumps(ready, sort_keys=True) + "\n"
 
 
 def main(argv=None) -> int:
@@ -60,12 +65,21 @@ def main(argv=None) -> int:
         return 2
     config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error, time_scale=args.time_scale,
                     estimate_noise=args.estimate_noise, estimate_seed=args.estimate_seed)
-    sim = Simulator((args.host, args.port), (args.username, args.password), os.path.abspath(args.tls_dir), config)
+    if args.node_port is not None and not 0 <= args.node_port <= 65535:
+        sys.stderr.write("simulator: --node-port must be between 0 and 65535\n")
+        return 2
+    try:
+        sim = Simulator((args.host, args.port), (args.username, args.password), os.path.abspath(args.tls_dir), config,
+                        node_port=args.node_port)
+    except OSError as exc:
+        sys.stderr.write(f"simulator: cannot listen on {args.host} port {args.port} or node port {args.node_port}: {exc}\n")
+        return 1
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
     signal.signal(signal.SIGINT, lambda _sig, _frame: stop.set())
     sim.start()
-    sys.stderr.write(f"simulator: serving {sim.url} (credentials and CA on the ready line)\n")
+    node = f", node API on {sim.node_url}" if sim.node_url is not None else ""
+    sys.stderr.write(f"simulator: serving {sim.url}{node} (credentials and CA on the ready line)\n")
     sys.stderr.flush()
     sys.stdout.write(ready_line(sim, args.username, args.password))
     sys.stdout.flush()

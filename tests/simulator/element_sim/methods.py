@@ -4,8 +4,10 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
+from . import node
 from .errors import invalid
 from .accounts import METHODS as ACCOUNT_METHODS, check_secrets
+from .hardware import METHODS as HARDWARE_METHODS
 from .params import Params
 from .snapshots import COPYING, METHODS as SNAPSHOT_METHODS
 from .state import Cluster, VOLUME_ACCESS
@@ -345,4 +347,13 @@ METHODS = {
     **ACCOUNT_METHODS,
     **VOLUME_METHODS,
     **SNAPSHOT_METHODS,
+    **HARDWARE_METHODS,
+}
+
+# What a node's own API (--node-port) answers; everything else is xUnknownAPIMethod there.
+NODE_METHODS = {
+    "GetAPI": get_api,
+    "GetConfig": node.get_config,
+    "GetClusterConfig": node.get_cluster_config,
+    "GetNetworkConfig": node.get_network_config,
 }

@@ -16,7 +16,7 @@ from .control import CONTROL
 from .delivery import InFlight, Wire
 from .errors import ApiError
 from .faults import FaultTable
-from .methods import METHODS, Context
+from .methods import METHODS, NODE_METHODS, Context
 from .params import Params
 from .replies import NOT_FOUND_BODY, Call, Reply, faulted, html_page
 from .state import Cluster, Config
@@ -67,52 +67,80 @@ def _basic_credentials(header: str | None) -> tuple | None:
 DEFAULT_CREDENTIALS = ("admin", "solidfire-sim")
 
 
-class Simulator:  # pylint: disable=too-many-instance-attributes
-    """The whole simulator: state, faults, call log, credentials and the HTTPS server."""
+CLUSTER_API = "cluster"
+NODE_API = "node"
 
-    def __init__(self, address=("127.0.0.1", 0), credentials=DEFAULT_CREDENTIALS, tls_dir=".", config=None):
+
+class Simulator:  # pylint: disable=too-many-instance-attributes
+    """The whole simulator: state, faults, call log, credentials, the cluster's HTTPS server and optionally a node's.
+
+    node_port: None (the default) serves no node API; a port (0: a free one) serves the per-node API there, on the
+    same host, with the same certificate and credentials.
+    """
+
+    def __init__(self, address=("127.0.0.1", 0), credentials=DEFAULT_CREDENTIALS, tls_dir=".", config=None,
+                 node_port=None):
         self.cluster = Cluster(config or Config())
         self.faults = FaultTable()
         self.calls = CallLog()
         host, port = address
         self.default_credentials = tuple(credentials)
         self.credentials = self.default_credentials
-        self.context, self.cert_path = tls.server_context(tls_dir)
-        self.httpd = _HTTPServer(host, port, self)
+        self.context, self.cert_path = tls.server_context(tls_dir, address[0])
+        self.httpd = _HTTPServer(host, port, self, CLUSTER_API)
+        self.node_httpd = None if node_port is None else _HTTPServer(host, node_port, self, NODE_API)
         self.host = host
         self.port = self.httpd.server_address[1]
-        self.thread: threading.Thread | None = None
+        self.node_port = None if self.node_httpd is None else self.node_httpd.server_address[1]
+        self.threads: list[threading.Thread] = []
         self.sending = InFlight()  # replies being sent right now (a slow fault's stays counted until it ends)
+
+    def _url(self, port: int) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{port}"
 
     @property
     def url(self) -> str:
-        """https://HOST:PORT (IPv6 hosts in brackets)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"https://{host}:{self.port}"
+        """https://HOST:PORT of the cluster API (IPv6 hosts in brackets)."""
+        return self._url(self.port)
+
+    @property
+    def node_url(self) -> str | None:
+        """https://HOST:NODE_PORT of the node API, or None when it is not served."""
+        return None if self.node_port is None else self._url(self.node_port)
+
+    def _servers(self) -> list:
+        return [server for server in (self.httpd, self.node_httpd) if server is not None]
 
     def start(self) -> "Simulator":
-        """Serve in a daemon thread."""
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        self.thread.start()
+        """Serve in daemon threads (one per listener)."""
+        for server in self._servers():
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+            thread.start()
+            self.threads.append(thread)
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        """Stop serving and close the listening sockets."""
+        for server in self._servers():
+            server.shutdown()
+            server.server_close()
 
     # request handling ---------------------------------------------------
-    def handle(self, req: Request, client: str, wire: Wire) -> Reply:
-        """Turn one POST into a reply, applying faults and logging non-Sim calls (wire: its connection, for stalls)."""
-        if req.is_sim:
-            return self._answer(req)
+    def handle(self, req: Request, client: str, wire: Wire, api: str = CLUSTER_API) -> Reply:
+        """Turn one POST into a reply, applying faults and logging non-Sim calls (wire: its connection, for stalls).
+
+        Control (Sim*) methods exist on the cluster API only; on the node API they are unknown methods like any other.
+        """
+        if req.is_sim and api == CLUSTER_API:
+            return self._answer(req, api)
         fault = self.faults.pick(req.method)
-        reply = faulted(fault, Call(req, lambda: self._answer(req), wire)) if fault else self._answer(req)
+        reply = faulted(fault, Call(req, lambda: self._answer(req, api), wire)) if fault else self._answer(req, api)
         self.calls.record(method=req.method, params=req.params, id=req.rpc_id, version=req.version, client=client,
-                          httpStatus=reply.logged_status, fault=fault["kind"] if fault else None)
+                          httpStatus=reply.logged_status, fault=fault["kind"] if fault else None, api=api)
         return reply
 
-    def _answer(self, req: Request) -> Reply:
+    def _answer(self, req: Request, api: str) -> Reply:
         if not req.valid_path:
             return Reply.html(404, NOT_FOUND_BODY)
         if req.credentials != self.credentials:
@@ -121,26 +149,28 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             error = ApiError("xInvalidJSON", f"Invalid JSON-RPC request: {req.parse_error}", code=400)
             return Reply.json({"id": req.rpc_id, "error": error.to_dict()}, status=400)
         try:
-            result = self._call(req)
+            result = self._call(req, api)
         except ApiError as exc:
             return Reply.json({"id": req.rpc_id, "error": exc.to_dict()})
         return Reply.json({"id": req.rpc_id, "result": result})
 
-    def _call(self, req: Request) -> dict:
+    def _call(self, req: Request, api: str) -> dict:
         params = {} if req.params is None else req.params
         if not isinstance(params, dict):
             raise ApiError("xInvalidParameterType", "The 'params' member must be a JSON object.")
-        if req.is_sim:
+        control = req.is_sim and api == CLUSTER_API
+        if control:
             function = CONTROL.get(req.method)
         else:
-            function = METHODS.get(req.method)
+            function = (NODE_METHODS if api == NODE_API else METHODS).get(req.method)
         if function is None:
             raise ApiError("xUnknownAPIMethod", f"Unknown API method: '{req.method}'.")
+        base_url = self.node_url if api == NODE_API else self.url
         with self.cluster.lock:
             self.cluster.jobs.tick()
-            if req.is_sim:
+            if control:
                 return function(self, Params(params))
-            return function(self.cluster, Params(params), Context(req.version, self.url, self.host))
+            return function(self.cluster, Params(params), Context(req.version, base_url, self.host))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -161,7 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
         req = Request(self.path, body, self.headers.get("Authorization"))
         wire = Wire(self)
         with self.server.sim.sending:
-            wire.deliver(self.server.sim.handle(req, f"{self.client_address[0]}:{self.client_address[1]}", wire))
+            wire.deliver(self.server.sim.handle(req, f"{self.client_address[0]}:{self.client_address[1]}", wire,
+                                                self.server.api))
 
     def do_GET(self):  # pylint: disable=invalid-name
         """Only POST is served."""
@@ -184,8 +215,9 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 256
 
-    def __init__(self, host: str, port: int, sim: Simulator):
+    def __init__(self, host: str, port: int, sim: Simulator, api: str):
         self.sim = sim
+        self.api = api
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), _Handler)
 

@@ -82,4 +82,3 @@ def test_copy_target_rules(client, volume):
     assert "same size" in size_error["message"]
     handles = client.call("ListAsyncResults")["asyncHandles"]
     assert [h["asyncResultID"] for h in handles] == [clone["asyncHandle"]]
-

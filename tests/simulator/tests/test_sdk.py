@@ -137,8 +137,8 @@ def test_sdk_accounts_and_volume_life_cycle(simulator, client):  # pylint: disab
 
     volume_id = element.create_volume(name="sdk-life-vol", account_id=account_id, total_size=10 ** 9,
                                       enable512e=True).volume_id
-    grown = element.modify_volume(volume_id, total_size=2 * 10 ** 9, qos={"minIOPS": 100, "maxIOPS": 1000,
-                                                                           "burstIOPS": 2000}).volume
+    qos = {"minIOPS": 100, "maxIOPS": 1000, "burstIOPS": 2000}
+    grown = element.modify_volume(volume_id, total_size=2 * 10 ** 9, qos=qos).volume
     assert grown.total_size >= 2 * 10 ** 9 and grown.qos.max_iops == 1000
     assert element.delete_volume(volume_id=volume_id).volume.status == "deleted"
     assert [v.volume_id for v in element.list_deleted_volumes().volumes] == [volume_id]
@@ -146,3 +146,31 @@ def test_sdk_accounts_and_volume_life_cycle(simulator, client):  # pylint: disab
     assert element.list_deleted_volumes().volumes == []
     element.remove_account(account_id=account_id)
     assert all(a.account_id != account_id for a in element.list_accounts().accounts)
+
+
+def test_sdk_node_api(tmp_path):
+    """The SDK connects to the node listener like to a node's port 442 and parses GetConfig."""
+    # pylint: disable=import-outside-toplevel
+    from element_sim.server import Simulator
+    sim = Simulator(("127.0.0.1", 0), (USER, PASSWORD), tls_dir=str(tmp_path), node_port=0).start()
+    try:
+        node = ElementFactory.create("localhost", USER, PASSWORD, verify_ssl=sim.cert_path, port=sim.node_port,
+                                     print_ascii_art=False, timeout=10)
+        config = node.get_config().config
+        assert config.cluster.name == "element-sim-node1" and config.cluster.state == "Active"
+        assert config.network.bond1_g.address == "127.0.0.1"
+        with pytest.raises(ApiServerError) as unknown:
+            node.list_accounts()
+        assert unknown.value.error_name == "xUnknownAPIMethod"
+    finally:
+        sim.stop()
+
+
+def test_sdk_nodes_and_drives(simulator, client):  # pylint: disable=unused-argument
+    """ListAllNodes and ListDrives parse into the SDK's node and drive objects (na_elementsw_info reads them)."""
+    element = _connect(simulator, version="12.3")
+    nodes = element.list_all_nodes()
+    assert [n.node_id for n in nodes.nodes] == [1] and nodes.pending_nodes == []
+    assert str(nodes.nodes[0].maintenance_mode) == "Disabled" and nodes.nodes[0].platform_info.node_memory_gb == 256
+    drives = element.list_drives().drives
+    assert len(drives) == 10 and {d.node_id for d in drives} == {1} and {d.status for d in drives} == {"active"}

@@ -121,7 +121,7 @@ def test_estimate_is_deterministic_per_seed(client, volume):
 def test_copy_volume_and_cancel(client, volume):
     """CopyVolume's entries name the copy target as dstVolumeID; CancelClone removes them."""
     client.call("SimConfigure", {"jobSeconds": 1000})
-    target = new_volume(client, volume["accountID"], "dst", 2 * GIB)
+    target = new_volume(client, volume["accountID"], "dst", volume["totalSize"])  # CopyVolume needs equal sizes
     clone_id = client.call("CopyVolume", {"volumeID": volume["volumeID"], "dstVolumeID": target["volumeID"]})["cloneID"]
     entries = sync_jobs(client)
     assert entries and all((e["cloneID"], e["srcVolumeID"], e["dstVolumeID"]) == (clone_id, volume["volumeID"], target["volumeID"])

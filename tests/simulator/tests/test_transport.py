@@ -22,6 +22,33 @@ def test_certificate_verifies(simulator, host):
     assert response.json()["id"] == 7
 
 
+def test_certificate_names_another_listening_address(tmp_path):
+    """Listening on another loopback address: the certificate names it too (one made without it is replaced)."""
+    # pylint: disable=import-outside-toplevel
+    from element_sim.server import Simulator
+    first = Simulator(("127.0.0.1", 0), (USER, PASSWORD), tls_dir=str(tmp_path)).start()
+    first.stop()
+    before = (tmp_path / "cert.pem").read_bytes()
+    sim = Simulator(("127.0.0.42", 0), (USER, PASSWORD), tls_dir=str(tmp_path)).start()
+    try:
+        response = requests.post(f"https://127.0.0.42:{sim.port}/json-rpc/12.3", json={"method": "GetAPI", "id": 1},
+                                 auth=(USER, PASSWORD), verify=sim.cert_path, timeout=10)
+        assert response.status_code == 200
+        context = ssl.create_default_context(cafile=sim.cert_path)
+        context.verify_flags |= ssl.VERIFY_X509_STRICT
+        with socket.create_connection(("127.0.0.42", sim.port), timeout=5) as raw:
+            with context.wrap_socket(raw, server_hostname="127.0.0.42") as tls:
+                assert tls.version()
+    finally:
+        sim.stop()
+    made = (tmp_path / "cert.pem").read_bytes()
+    assert made != before
+    for host in ("127.0.0.42", "127.0.0.1"):  # it names both: kept
+        again = Simulator((host, 0), (USER, PASSWORD), tls_dir=str(tmp_path))
+        again.httpd.server_close()
+        assert (tmp_path / "cert.pem").read_bytes() == made, host
+
+
 def test_strict_verification(simulator):
     """The certificate also passes OpenSSL's strict X.509 checks (default on newer Pythons)."""
     context = ssl.create_default_context(cafile=simulator.cert_path)
