@@ -158,6 +158,12 @@ def check_wait_params(params):
     return errors
 
 
+def positive_id_errors(params, options):
+    """A message for each of these integer ID options that is given but below 1."""
+    return ['%s must be a positive integer, got %d.' % (option, params[option])
+            for option in options if params.get(option) is not None and params[option] < 1]
+
+
 def parse_handle(value, option):
     """Return a handle as int, or None for 'no handle'; raise ValueError with a message for anything else.
 

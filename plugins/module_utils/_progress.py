@@ -89,9 +89,18 @@ def aggregate(sync_jobs, identity):
         remaining_time=round(remaining, 1) if remaining is not None else None,
         remaining_measured=measured,
         sync_jobs=len(mine),
-        clone_id=identity.clone_id if identity.clone_id is not None else _integer(mine[0].get('cloneID')),
+        clone_id=_single_clone_id(identity, mine),
         stage=mine[0].get('stage'),
     )
+
+
+def _single_clone_id(identity, mine):
+    """The cloneID of a single clone or copy; None for a group clone, whose members each have their own."""
+    if identity.clone_id is not None:
+        return identity.clone_id
+    if identity.group_clone_id is not None:
+        return None
+    return _integer(mine[0].get('cloneID'))
 
 
 def _slice_remaining(entry):

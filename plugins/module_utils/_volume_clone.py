@@ -12,22 +12,13 @@ Runs on targets, so it stays compatible with every Python a supported ansible-co
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import random
-import time
-
-from ansible_collections.solidfire.element.plugins.module_utils._client import ElementError
 from ansible_collections.solidfire.element.plugins.module_utils._cloner import VolumeCloner
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
-    CONNECTION_SPEC,
-    WAIT_SPEC,
     Prepared,
     TaskSpec,
-    check_wait_params,
-    connect,
-    prepare_connection,
-    run_with_client,
+    positive_id_errors,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._retry import MONOTONIC, Abandoned
+from ansible_collections.solidfire.element.plugins.module_utils._starter import START_TASK_SPEC, prepare_start, start_task
 
 SIZE_UNITS = dict(
     bytes=1,
@@ -49,12 +40,8 @@ ARGUMENT_SPEC = dict(
     access=dict(type='str', choices=ACCESS_CHOICES),
     attributes=dict(type='dict'),
     enable512e=dict(type='bool'),
-    wait=dict(type='bool', default=False),
-    keep_result=dict(type='bool', default=False),
-    fail_on_error=dict(type='bool', default=True),
 )
-ARGUMENT_SPEC.update(CONNECTION_SPEC)
-ARGUMENT_SPEC.update(WAIT_SPEC)
+ARGUMENT_SPEC.update(START_TASK_SPEC)
 
 MUTUALLY_EXCLUSIVE = [('src_volume_id', 'src_volume_name')]
 REQUIRED_ONE_OF = [('src_volume_id', 'src_volume_name')]
@@ -74,13 +61,10 @@ def size_in_bytes(size, unit):
 
 def prepare(params):
     """Every check beyond the argspec, each option parsed once: Prepared(new_size=bytes or None) or errors."""
-    errors, connection = prepare_connection(params)
-    errors += check_wait_params(params)
+    errors, connection = prepare_start(params)
     if not 1 <= len(params['name']) <= MAX_NAME_LENGTH:
         errors.append('name must be 1 to %d characters long, got %d.' % (MAX_NAME_LENGTH, len(params['name'])))
-    for option in ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'):
-        if params.get(option) is not None and params[option] < 1:
-            errors.append('%s must be a positive integer, got %d.' % (option, params[option]))
+    errors += positive_id_errors(params, ('src_volume_id', 'src_account_id', 'src_snapshot_id', 'account_id'))
     if params.get('src_volume_name') is not None and not params['src_volume_name']:
         errors.append('src_volume_name must not be empty.')
     new_size = None
@@ -93,31 +77,5 @@ def prepare(params):
     return Prepared(connection=connection, new_size=new_size)
 
 
-def run(params, prepared, check_mode=False, client_factory=connect, clock=MONOTONIC, sleep=time.sleep,
-        rand=random.random, on_event=None, abandoned=None):
-    """Clone (or find the clone), then wait if asked: a result dict, failures included."""
-    # The check-mode policy, decided here only: the cloner sends no CloneVolume, and nothing is waited on.
-    wait = params['wait'] and not check_mode
-    release = not params['keep_result']
-
-    def clone(client):
-        cloner = VolumeCloner(client, params, new_size=prepared.values['new_size'], check_mode=check_mode,
-                              clock=clock, sleep=sleep, rand=rand, on_event=on_event, abandoned=abandoned)
-        try:
-            result = cloner.run()
-            if wait and result['async_handle'] is not None:
-                result = cloner.wait(result, release=release)
-        except ElementError as exc:
-            result = dict(failed=True, changed=False, msg=str(exc))
-        except Abandoned:
-            result = dict(failed=True, changed=False, msg='The controller that started this task is gone; '
-                          'stopped before sending anything more.')
-        if cloner.warnings:
-            result['warnings'] = list(cloner.warnings) + result.get('warnings', [])
-        return result
-
-    return run_with_client(prepared.connection, clone, client_factory=client_factory)
-
-
-VOLUME_CLONE = TaskSpec(ARGUMENT_SPEC, prepare, run, mutually_exclusive=MUTUALLY_EXCLUSIVE,
+VOLUME_CLONE = TaskSpec(ARGUMENT_SPEC, prepare, start_task(VolumeCloner), mutually_exclusive=MUTUALLY_EXCLUSIVE,
                         required_one_of=REQUIRED_ONE_OF)

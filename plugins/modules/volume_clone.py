@@ -24,10 +24,6 @@ description:
     found then (a request whose answer was lost did start the clone) is adopted with RV(changed=true).
   - Fatal errors (a missing source volume, snapshot or account, C(xPermissionDenied), wrong credentials, a wrong
     O(api_version)) fail the task at once with a message naming the ID.
-  - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
-    C(delegate_to: localhost)), printing a progress line for each retry and, with O(wait=true), the same progress
-    lines as M(solidfire.element.get_async_result). On other connections, or with C(async), the module runs on
-    the target."
 author:
   - solidfire.element contributors (!UNKNOWN)
 options:
@@ -88,28 +84,10 @@ options:
     description:
       - Whether the new volume emulates 512-byte sectors. Default is the source volume's setting.
     type: bool
-  wait:
-    description:
-      - Wait in this task until the clone job completes or O(wait_timeout) passes, and return the same fields as
-        M(solidfire.element.get_async_result).
-      - When V(false), return as soon as the clone has started; a later M(solidfire.element.get_async_result)
-        task waits on the registered RV(async_handle) (see the examples).
-    type: bool
-    default: false
-  keep_result:
-    description:
-      - With O(wait=true), keep the clone job's result on the cluster after reading it.
-      - When V(false), the completed handle is released (read once without C(keepResult)), and RV(released) says so.
-    type: bool
-    default: false
-  fail_on_error:
-    description:
-      - With O(wait=true), fail the task when the clone job completed with an C(error) object.
-    type: bool
-    default: true
 extends_documentation_fragment:
   - solidfire.element.connection
   - solidfire.element.wait
+  - solidfire.element.start_job
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
@@ -119,28 +97,12 @@ notes:
     O(wait=true), the wait for the clone job; the task ends within O(wait_timeout) plus about a second.
   - Clones do not inherit the source's volume access group membership (an Element rule).
 attributes:
-  action:
-    support: full
-  async:
-    support: full
-    details: With O(wait=true) the wait is built in, so C(async) is rarely needed; with it the module runs on the
-      target in the background, without progress lines.
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
       - No C(CloneVolume) is sent. The source (and O(account_id)) are still looked up, so a bad source fails in
         check mode too. RV(changed) says whether a clone would be made, and RV(async_handle) is null, so a
         chained M(solidfire.element.get_async_result) task is skipped.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - solidfire.element.element
 seealso:
   - module: solidfire.element.get_async_result
     description: Wait for the clone started by this module.

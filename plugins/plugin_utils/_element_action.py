@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The controller side every waiting task of the collection shares (get_async_result, volume_clone).
+"""The controller side every waiting task of the collection shares (get_async_result, volume_clone, group_clone, volume_copy).
 
 Private to the collection. A subclass names its module (MODULE_NAME) and its task spec (TASK, from the module's
 file in module_utils); this base validates the arguments with the spec's rules, then runs the task where the
@@ -70,7 +70,7 @@ class ElementActionBase(ActionBase):
 
     def _run_on_target(self, argument_spec, params, task_vars):
         """Pass the validated options, so SOLIDFIRE_* variables read on the controller reach the target too."""
-        module_args = {name: params[name] for name in argument_spec if params.get(name) is not None}
+        module_args = given_options(argument_spec, params)
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         result = self._execute_module(module_name=self.MODULE_NAME, module_args=module_args, task_vars=task_vars,
                                       wrap_async=wrap_async)
@@ -93,3 +93,19 @@ class ElementActionBase(ActionBase):
     def _progress(self, kind, text):
         del kind  # every kind is one line; the text says what happened
         display.display(f'[{self._host_label}] {text}')
+
+
+def given_options(argument_spec: dict, params: dict) -> dict:
+    """The validated options that have a value, suboptions too: validation fills every suboption a user left out
+    with None, and the module's own validation would count those as given (two mutually exclusive ones, say)."""
+    given = {}
+    for name, spec in argument_spec.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if spec.get('options') and isinstance(value, dict):
+            value = given_options(spec['options'], value)
+        elif spec.get('options') and isinstance(value, list):
+            value = [given_options(spec['options'], item) if isinstance(item, dict) else item for item in value]
+        given[name] = value
+    return given

@@ -23,140 +23,14 @@ from ansible_collections.solidfire.element.plugins.module_utils._volume_clone im
     size_in_bytes,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Outcome
+from ansible_collections.solidfire.element.tests.unit.plugins.module_utils.fake_element import (
+    LATENCY,
+    FakeCluster,
+    LostAnswer,
+)
 
-LATENCY = 0.05
 # Exactly the per-handle keys get_async_result returns, from the same builder.
 HANDLE_KEYS = set(handle_fields(Outcome(1)))
-
-
-class LostAnswer(object):
-    """A fault that lets the cluster apply the request and then loses its answer."""
-
-    def __init__(self, error):
-        self.error = error
-
-
-class FakeCluster:
-    """Volumes, accounts and Clone jobs like an Element cluster; faults queued per method; every call recorded."""
-
-    http_timeout = 30.0
-
-    def __init__(self, clock, clone_seconds=10.0):
-        self.clock = clock
-        self.clone_seconds = clone_seconds
-        self.accounts = {1, 2}
-        self.volumes = {}
-        self.jobs = {}
-        self.calls = []
-        self.faults = {}
-        self.next_volume = 10
-        self.next_handle = 100
-        self.closed = False
-
-    # setup ---------------------------------------------------------------------------------------------
-    def add_volume(self, name, account, status='active', size=1073741824):
-        self.next_volume += 1
-        self.volumes[self.next_volume] = dict(volumeID=self.next_volume, name=name, accountID=account, status=status,
-                                              totalSize=size)
-        return self.next_volume
-
-    def add_job(self, volume_id, done=False):
-        self.next_handle += 1
-        self.jobs[self.next_handle] = dict(volume=volume_id, finish_at=self.clock.now + (-1 if done else 1000),
-                                           clone_id=self.next_handle - 90, purged=False)
-        return self.next_handle
-
-    # client interface ----------------------------------------------------------------------------------
-    def close(self):
-        self.closed = True
-
-    def call(self, method, params=None, timeout=None):
-        self.calls.append((method, params, timeout))
-        self.clock.now += LATENCY
-        fault = self.faults.get(method, []) and self.faults[method].pop(0)
-        if fault and not isinstance(fault, LostAnswer):
-            raise fault
-        answer = getattr(self, '_' + method)(params or {})
-        if fault:
-            raise fault.error
-        return answer
-
-    def list_async_results(self, result_types=None, timeout=None):
-        self.calls.append(('ListAsyncResults', result_types, timeout))
-        self.clock.now += LATENCY
-        entries = []
-        for handle, job in sorted(self.jobs.items()):
-            if job['purged']:
-                continue
-            done = self.clock.now >= job['finish_at']
-            data = dict(cloneID=job['clone_id'], message='Clone complete.', volumeID=job['volume']) if done else \
-                dict(volumeID=job['volume'], percentComplete=50)
-            entries.append(dict(asyncResultID=handle, completed=done, success=done, resultType='Clone',
-                                createTime='c', lastUpdateTime='u', data=data))
-        return entries
-
-    def list_sync_jobs(self, timeout=None):
-        """Two slices per running clone, with an exact remainingTime."""
-        self.calls.append(('ListSyncJobs', None, timeout))
-        self.clock.now += LATENCY
-        entries = []
-        for _handle, job in sorted(self.jobs.items()):
-            left = job['finish_at'] - self.clock.now
-            if job['purged'] or left <= 0:
-                continue
-            for slice_id in (1, 2):
-                entries.append(dict(type='clone', cloneID=job['clone_id'], dstVolumeID=job['volume'], sliceID=slice_id,
-                                    totalBytes=500, currentBytes=250, bytesPerSecond=10.0, remainingTime=left,
-                                    stage='whole'))
-        return entries
-
-    def get_async_result(self, handle, keep_result=True, timeout=None):
-        self.calls.append(('GetAsyncResult', dict(asyncHandle=handle, keepResult=keep_result), timeout))
-        self.clock.now += LATENCY
-        job = self.jobs[handle]
-        response = dict(resultType='Clone', createTime='c', lastUpdateTime='u')
-        if self.clock.now < job['finish_at']:
-            response.update(status='running', details=dict(volumeID=job['volume'], percentComplete=50))
-            return response
-        self.volumes[job['volume']]['status'] = 'active'
-        response.update(status='complete', result=dict(cloneID=job['clone_id'], volumeID=job['volume']))
-        if not keep_result:
-            job['purged'] = True
-        return response
-
-    # methods -------------------------------------------------------------------------------------------
-    def _ListVolumes(self, params):
-        out = []
-        for volume_id, volume in sorted(self.volumes.items()):
-            if 'volumeIDs' in params and volume_id not in params['volumeIDs']:
-                continue
-            if 'volumeName' in params and volume['name'] != params['volumeName']:
-                continue
-            if 'accounts' in params and volume['accountID'] not in params['accounts']:
-                continue
-            out.append(dict(volume))
-        return dict(volumes=out)
-
-    def _GetAccountByID(self, params):
-        if params['accountID'] not in self.accounts:
-            raise ElementAPIError('xAccountIDDoesNotExist', 'Account ID %d does not exist.' % params['accountID'])
-        return dict(account=dict(accountID=params['accountID']))
-
-    def _CloneVolume(self, params):
-        source = self.volumes.get(params['volumeID'])
-        if source is None or source['status'] == 'deleted':
-            raise ElementAPIError('xVolumeIDDoesNotExist', 'Volume ID %d does not exist.' % params['volumeID'])
-        if 'snapshotID' in params:
-            raise ElementAPIError('xSnapshotIDDoesNotExist', 'Snapshot ID %d does not exist.' % params['snapshotID'])
-        new = self.add_volume(params['name'], params.get('newAccountID', source['accountID']), status='init',
-                              size=params.get('newSize', source['totalSize']))
-        handle = self.add_job(new)
-        self.jobs[handle]['finish_at'] = self.clock.now + self.clone_seconds
-        return dict(asyncHandle=handle, cloneID=self.jobs[handle]['clone_id'], volumeID=new,
-                    volume=dict(self.volumes[new]))
-
-    def sent(self, method):
-        return [call for call in self.calls if call[0] == method]
 
 
 @pytest.fixture
@@ -436,7 +310,7 @@ def test_wait_returns_the_get_async_result_fields_and_releases(cluster, clock):
     result = run(cluster, clock, src_volume_id=source, wait=True)
     assert HANDLE_KEYS <= set(result) and {'elapsed', 'polls', 'volume_id', 'clone_id', 'volume'} <= set(result)
     assert result['status'] == 'complete' and result['finished'] and result['released']
-    assert result['result'] == dict(cloneID=11, volumeID=12) and result['changed'] is True
+    assert result['result'] == dict(cloneID=11, message='Clone complete.', volumeID=12) and result['changed'] is True
     assert result['volume']['status'] == 'active'
     reads = cluster.sent('GetAsyncResult')
     assert [call[1]['keepResult'] for call in reads] == [True] * (len(reads) - 1) + [False]

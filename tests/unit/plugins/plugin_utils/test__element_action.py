@@ -14,13 +14,24 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.solidfire.element.plugins.action import get_async_result as get_async_result_action
+from ansible_collections.solidfire.element.plugins.action import group_clone as group_clone_action
 from ansible_collections.solidfire.element.plugins.action import volume_clone as volume_clone_action
+from ansible_collections.solidfire.element.plugins.action import volume_copy as volume_copy_action
 from ansible_collections.solidfire.element.plugins.plugin_utils import _element_action
+
 
 PASSWORD = 'Secr3t-pa55word'
 # The answer async_wrapper gives for a started background run (what ansible.builtin.command returns too).
 ASYNC_STARTED = {'started': True, 'finished': False, 'ansible_job_id': 'j123456.789', 'changed': True,
                  'results_file': '/home/u/.ansible_async/j123456.789'}
+CONNECTION = dict(hostname='10.0.0.5', username='admin', password=PASSWORD)
+# every waiting plugin with the options of a valid task of its own
+PLUGINS = [
+    (get_async_result_action.ActionModule, dict(async_handle=5)),
+    (volume_clone_action.ActionModule, dict(name='clone', src_volume_id=3, wait=True)),
+    (group_clone_action.ActionModule, dict(volumes=[dict(src_volume_id=3, name='clone')], wait=True)),
+    (volume_copy_action.ActionModule, dict(src_volume_id=3, dst_volume_id=4, wait=True)),
+]
 
 
 class Probe(get_async_result_action.ActionModule):
@@ -110,8 +121,8 @@ def test_the_module_path_removes_its_remote_tmp_like_the_normal_action(make_acti
 
 
 # ------------------------------------------------------------------------------------------ async
-@pytest.mark.parametrize('cls', [get_async_result_action.ActionModule, volume_clone_action.ActionModule])
-def test_every_waiting_action_supports_async(cls):
+@pytest.mark.parametrize('cls, own', PLUGINS)
+def test_every_waiting_action_supports_async(cls, own):
     assert cls._supports_async is True
 
 
@@ -135,11 +146,9 @@ def test_async_on_a_connection_with_native_async_does_not_wrap(make_action):
     assert kwargs['wrap_async'] is False
 
 
-@pytest.mark.parametrize('cls', [get_async_result_action.ActionModule, volume_clone_action.ActionModule])
-def test_the_real_plugins_accept_async(make_action, cls):
-    args = task_args() if cls is get_async_result_action.ActionModule else dict(
-        hostname='10.0.0.5', username='admin', password=PASSWORD, name='clone', src_volume_id=3, wait=True)
-    plugin = make_action(cls, args, async_val=60, module_answer=dict(ASYNC_STARTED))
+@pytest.mark.parametrize('cls, own', PLUGINS)
+def test_the_real_plugins_accept_async(make_action, cls, own):
+    plugin = make_action(cls, dict(CONNECTION, **own), async_val=60, module_answer=dict(ASYNC_STARTED))
     try:
         result = run(plugin)
     except AnsibleActionFail as exc:  # what ActionBase.run raises when _supports_async is false
@@ -165,6 +174,14 @@ def test_the_module_gets_the_validated_options_and_nothing_else(make_action, mon
     )
     assert None not in module_args.values()
     assert not [name for name in module_args if name.startswith('_')]
+
+
+def test_suboptions_left_out_are_not_passed_on_as_null(make_action):
+    """The module validates again: a suboption the controller filled with None would count as given there."""
+    volumes = [dict(src_volume_name='db-data', name='a'), dict(src_volume_id=4, name='b', attributes={'k': None})]
+    plugin = make_action(group_clone_action.ActionModule, dict(CONNECTION, volumes=volumes), transport='ssh')
+    run(plugin)
+    assert module_args_of(plugin)['volumes'] == volumes  # a user's own null attribute value is kept
 
 
 def test_a_hidden_underscore_argument_is_refused_not_passed_on(make_action):
