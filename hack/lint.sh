@@ -24,7 +24,8 @@ unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
 # ansible-lint keeps its mocked modules (mock_modules in .ansible-lint) under ANSIBLE_HOME; galaxy-importer's own
 # ansible-lint (make import-check, which may run side by side) would otherwise rewrite the same ~/.ansible copy.
 mkdir -p "$build"
-export ANSIBLE_HOME="$(cd "$build" && pwd)/lint-ansible-home"
+ansible_home="$(cd "$build" && pwd)/lint-ansible-home"
+export ANSIBLE_HOME="$ansible_home"
 rc=0
 
 cd "$top"
