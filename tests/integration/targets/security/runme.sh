@@ -70,7 +70,9 @@ done
 [ "$(find "${out}/junit" -type f | wc -l)" -ge 1 ] || { echo "the junit callback wrote nothing" >&2; exit 1; }
 # the runs did see the echoed password, redacted
 sim_assert_grep 'password=\*\*\*\*\*\*\*\*' "${out}/controller-env.out"
-sim_assert_grep 'AnsiballZ_get_async_result' "${out}/module-env.out"
+for module in get_async_result volume_clone volume_copy group_clone; do
+    sim_assert_grep "AnsiballZ_${module}" "${out}/module-env.out"
+done
 set -x
 
 unset ANSIBLE_LOG_PATH ANSIBLE_CALLBACKS_ENABLED ANSIBLE_CALLBACK_RESULT_FORMAT
