@@ -26,7 +26,7 @@ done
 "$python" -c 'import solidfire.factory' 2>/dev/null || { echo "elementsw-scenario: no SolidFire SDK in $venv" >&2; exit 1; }
 
 started=$SECONDS
-rm -rf "$work/collections" "$work/dist" "$work/env" "$work/playbook.log"
+rm -rf "$work/collections" "$work/dist" "$work/playbook.log" "$work/simulator.log"
 mkdir -p "$work/dist" "$work/collections"
 
 echo "== build and install solidfire.element with $("$venv/bin/ansible-galaxy" --version | head -n 1)"
@@ -45,47 +45,28 @@ host=$("$python" "$here/free_loopback.py" 443 442) || {
 }
 password=$("$python" -c 'import secrets; print("sim-" + secrets.token_urlsafe(12))')
 
-SIM_PID=
-stop_simulator() {
-    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-        kill "$SIM_PID" 2>/dev/null || true
-        for _ in 1 2 3 4 5 6 7 8 9 10; do
-            kill -0 "$SIM_PID" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -9 "$SIM_PID" 2>/dev/null || true
-    fi
-    rm -f "$work/env"
-}
-trap stop_simulator EXIT
+# the integration tests' simulator helpers: sim_start (launch.py, its environment sourced, stopped on exit)
+# shellcheck source=/dev/null
+. "$top/tests/integration/targets/setup_simulator/simulator.sh"
+export SIM_PYTHON="$python"
 trap 'exit 130' INT TERM
 
 echo "== simulator on $host: cluster API on port 443, node API on port 442"
-: > "$work/simulator.log"
-exec {fd}< <(exec "$python" tests/simulator/launch.py --env-file "$work/env" --log "$work/simulator.log" -- \
-    --host "$host" --port 443 --node-port 442 --tls-dir "$work/tls" --job-seconds 8 --password "$password")
-SIM_PID=$!
-ready=
-read -r -u "$fd" ready || true
-exec {fd}<&-
-[ "$ready" = ready ] || { echo "elementsw-scenario: the simulator did not start; its log:" >&2; cat "$work/simulator.log" >&2; exit 1; }
-# shellcheck source=/dev/null
-. "$work/env"
+sim_start --host "$host" --port 443 --node-port 442 --job-seconds 8 --password "$password" || {
+    cat "$SIM_DIR/stderr" >&2 2>/dev/null || true
+    exit 1
+}
 export ELEMENT_HOST="$host"
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export ANSIBLE_PYTHON_INTERPRETER="$python"
-# the environment's CA bundle must not decide what the modules trust: ca_path does
-unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
 
 echo "== ansible-playbook tests/scenarios/elementsw/playbook.yml"
 rc=0
 "$venv/bin/ansible-playbook" -i localhost, "$here/playbook.yml" > "$work/playbook.log" 2>&1 || rc=$?
 cat "$work/playbook.log"
-if grep -qF -- "$SIM_PASSWORD" "$work/playbook.log"; then
-    echo "elementsw-scenario: the password appears in the playbook output" >&2
-    rc=1
-fi
+sim_assert_no_grep "$SIM_PASSWORD" "$work/playbook.log" || rc=1
 if [ "$rc" -ne 0 ]; then
+    cp "$SIM_DIR/stderr" "$work/simulator.log" 2>/dev/null || true
     echo "elementsw-scenario: FAILED (simulator log: $work/simulator.log)" >&2
     exit "$rc"
 fi
