@@ -7,7 +7,7 @@
 #   4. docs/docsite/rst/*.rst (the docsite's guides) are what hack/docs-rst.py makes of docs/*.md;
 #   5. antsibull-docs lint-collection-docs --plugin-docs on that copy: the plugin docs as the docsite and
 #      Galaxy render them (markup, references to other plugins and collections, the extra docs' references);
-#   6. antsibull-nox's extra checks (antsibull-nox.toml): no unwanted files in plugins/, every module in the
+#   6. antsibull-nox's extra checks (run first, on the same staged copy) (antsibull-nox.toml): no unwanted files in plugins/, every module in the
 #      action group with the connection doc fragment.
 # The tools live in a virtualenv of their own (pinned below), reused while its stamp matches.
 set -euo pipefail
@@ -45,10 +45,16 @@ fi
 echo "== docs/docsite/rst is what the docs/*.md guides give (hack/docs-rst.py)"
 "$venv/bin/python" hack/docs-rst.py --check || rc=1
 
-echo "== ansible-lint (production profile, .ansible-lint)"
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 staged=$("$here/stage.sh" "$build/lint")
+
+echo "== antsibull-nox extra-checks (antsibull-nox.toml)"
+"$here/venv.sh" "$venv-nox" "$python" 'antsibull-nox==1.10.0' 'nox==2026.10.20'
+# first, while the staged copy has stage.sh's git repository: antsibull-nox finds the files to check through git
+(cd "$staged" && "$venv-nox/bin/nox" --no-color --envdir "$build/lint-nox" -e extra-checks) || rc=1
+
+echo "== ansible-lint (production profile, .ansible-lint)"
 # Lint the staged files as plain files: stage.sh's empty git repository would hide them from ansible-lint.
 rm -rf "$staged/.git"
 (cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" ansible-lint --format=pep8 --nocolor) || rc=1
@@ -56,10 +62,4 @@ rm -rf "$staged/.git"
 echo "== antsibull-docs lint-collection-docs --plugin-docs"
 (cd "$staged" && ANSIBLE_COLLECTIONS_PATH="$build/lint" antsibull-docs lint-collection-docs --plugin-docs \
     --validate-collection-refs all --check-extra-docs-refs .) || rc=1
-
-echo "== antsibull-nox extra-checks (antsibull-nox.toml)"
-"$here/venv.sh" "$venv-nox" "$python" 'antsibull-nox==1.10.0' 'nox==2026.10.20'
-# on a staged copy that keeps stage.sh's git repository: antsibull-nox finds the files to check through git
-nox_staged=$("$here/stage.sh" "$build/lint-nox")
-(cd "$nox_staged" && "$venv-nox/bin/nox" --no-color --envdir "$build/lint-nox/.nox" -e extra-checks) || rc=1
 exit $rc
