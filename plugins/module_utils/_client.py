@@ -291,6 +291,10 @@ class ElementClient:
     def close(self):
         self._session.close()
 
+    def abort(self):
+        """From another thread: cut off the request in flight, which then ends at once as a transient error."""
+        self._abort_connections()
+
     def call(self, method, params=None, timeout=None):
         """POST one JSON-RPC request; return its 'result' or raise an ElementError subclass.
 
