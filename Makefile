@@ -53,7 +53,7 @@ ANSIBLE_TEST = STAGE_ROOT=$(BUILD)/test-$(CORE)-$@ hack/ansible-test.sh $(VENV)
 AT_COMMON = --color no --venv --requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units integration integration-core simulator-tests elementsw-scenario lint dist-check build release import-check builder-check docs docs-rst docs-check install stage clean distclean
+.PHONY: help venv demo test sanity units integration integration-core simulator-tests elementsw-scenario eda-scenario lint dist-check build release import-check builder-check docs docs-rst docs-check install stage clean distclean
 
 help:
 	@echo "make demo             run the clone-and-wait example against the simulator"
@@ -64,6 +64,7 @@ help:
 	@echo "make sanity|units|integration|simulator-tests|lint   one suite"
 	@echo "make elementsw-scenario  netapp.elementsw 21.7.0's modules, unmodified, and this collection against the"
 	@echo "                      simulator (ports 443/442 of a loopback address: needs root)"
+	@echo "make eda-scenario     ansible-rulebook 1.3.2 with the solidfire.element.async_jobs source against the simulator"
 	@echo "make bench            benchmark get_async_result against uri + until (writes docs/performance.md)"
 	@echo "make build            build the collection tarball into $(BUILD)/dist (REPOSITORY=<url> writes it into galaxy.yml)"
 	@echo "make release          the same, refusing to build without REPOSITORY (Galaxy requires it)"
@@ -114,8 +115,20 @@ elementsw-scenario:
 	@hack/venv.sh $(ELEMENTSW_VENV) $(PYTHON) $(ELEMENTSW_REQUIREMENTS)
 	tests/scenarios/elementsw/run.sh $(ELEMENTSW_VENV) $(BUILD)/elementsw
 
+# ansible-rulebook as EDA runs it, in a virtualenv of its own on Python 3.12: ansible-core beside it (ansible-rulebook
+# finds collections with ansible-galaxy and runs playbooks with ansible-playbook) and requests (the event source's
+# transport, as a decision environment built from meta/ee-requirements.txt has it). Its rules engine needs a JDK 17+:
+# hack/java-home.sh finds it. See tests/scenarios/eda/.
+RULEBOOK_VENV ?= .venv/rulebook
+RULEBOOK_PYTHON ?= python3.12
+RULEBOOK_REQUIREMENTS = ansible-rulebook==1.3.2 ansible-core==$(CORE).* requests
+
+eda-scenario:
+	@hack/venv.sh $(RULEBOOK_VENV) $(RULEBOOK_PYTHON) $(RULEBOOK_REQUIREMENTS)
+	tests/scenarios/eda/run.sh $(RULEBOOK_VENV) $(BUILD)/eda
+
 test: venv
-	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) EXCLUSIVE_SUITES="$(EXCLUSIVE_SUITES)" hack/run-suites.sh -j $(TEST_JOBS) lint sanity units simulator-tests integration dist-check import-check builder-check docs-check elementsw-scenario $(MATRIX) -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
+	@SUITE_TIMEOUT=$(SUITE_TIMEOUT) EXCLUSIVE_SUITES="$(EXCLUSIVE_SUITES)" hack/run-suites.sh -j $(TEST_JOBS) lint sanity units simulator-tests integration dist-check import-check builder-check docs-check elementsw-scenario eda-scenario $(MATRIX) -- $(MAKE) --no-print-directory CORE=$(CORE) PYTHON=$(PYTHON) VENV=$(VENV)
 
 # A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
 .PHONY: bench
