@@ -121,16 +121,18 @@ class JobWatch:
     """One cluster watched round by round; poll() returns the events of one round.
 
     client: an ElementClient (or a stand-in with list_async_results, get_async_result, http_timeout, abort, close).
-    clock, rand: injectable for tests; sleeping happens on an internal event, so stop() wakes a retry pause at once.
+    clock, sleep, rand: injectable for tests; by default a retry pause waits on an internal event, so stop() ends it
+    at once.
     """
 
-    def __init__(self, settings, client, clock=MONOTONIC, rand=random.random, logger=None):
+    def __init__(self, settings, client, clock=MONOTONIC, sleep=None, rand=random.random, logger=None):
         self.settings = settings
         self._client = client
         self._clock = clock
         self._rand = rand
         self._logger = logger or logging.getLogger(LOGGER_NAME)
         self._stopping = threading.Event()
+        self._sleep = sleep or self._stopping.wait
         self._started = clock()
         self._contacted = False
         self.rounds = 0
@@ -284,7 +286,7 @@ class JobWatch:
         """
         deadline = Deadline(ROUND_RETRY_SECONDS, self._clock, name='the retry time of one watch round')
         backoff = Backoff(FIRST_RETRY_DELAY, max(self.settings.interval, FIRST_RETRY_DELAY), self._rand)
-        retrier = Retrier(deadline, backoff, sleep=self._stopping.wait, abandoned=self._stopping.is_set,
+        retrier = Retrier(deadline, backoff, sleep=self._sleep, abandoned=self._stopping.is_set,
                           on_retry=lambda text: self._log(logging.WARNING, '%s (%s)' % (text, context)))
         retrier.contacted = self._contacted
         try:

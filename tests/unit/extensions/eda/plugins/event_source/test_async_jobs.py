@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The event source solidfire.element.async_jobs as ansible-rulebook runs it (its file by path, main(queue, args) on an
+asyncio loop), against the Element simulator over HTTPS on 127.0.0.1, with a queue that records what it is given.
+
+What the rulebook scenario (tests/scenarios/eda) cannot see from outside is checked here: the loop stays free
+while a request hangs, a stop ends a hanging round at once, and the DOCUMENTATION mirrors the argument spec.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import runpy
+import sys
+import time
+
+import pytest
+import requests
+import yaml
+
+from ansible_collections.solidfire.element.plugins.plugin_utils import _job_watch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *([os.pardir] * 6)))
+SOURCE = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'async_jobs.py')
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
+
+# pylint: disable=wrong-import-position
+from launch import launch  # noqa: E402
+
+PASSWORD = 'eda-Secr3t-pa55word'
+
+
+class RecordingQueue(asyncio.Queue):
+    """What the source puts on the rulebook's queue, with the loop time of each put."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    async def put(self, item):
+        self.events.append(item['solidfire'])
+
+
+@pytest.fixture(scope='module')
+def simulator(tmp_path_factory):
+    work = tmp_path_factory.mktemp('simulator')
+    with launch(['--job-seconds', '1', '--password', PASSWORD], tls_dir=str(work), log_path=str(work / 'log')) as sim:
+        yield sim
+
+
+class Sim:
+    """Control calls to the simulator (Sim* methods and ordinary API calls)."""
+
+    def __init__(self, launched):
+        self.launched = launched
+        self.session = requests.Session()
+        self.session.auth = (launched.username, launched.password)
+
+    def call(self, method, params=None):
+        answer = self.session.post(self.launched.url + '/json-rpc/12.3', json=dict(method=method, params=params or {}, id=1),
+                                   verify=self.launched.ca, timeout=30).json()
+        assert 'error' not in answer, answer
+        return answer['result']
+
+    def args(self, **extra):
+        args = dict(hostname=self.launched.hostport, username=self.launched.username, password=self.launched.password,
+                    ca_path=self.launched.ca, interval=1)
+        args.update(extra)
+        return args
+
+
+@pytest.fixture
+def sim(simulator):
+    control = Sim(simulator)
+    control.call('SimReset')
+    yield control
+    control.call('SimReset')
+
+
+def load_main():
+    """The source as ansible-rulebook loads it: runpy.run_path of its file."""
+    return runpy.run_path(SOURCE)['main']
+
+
+async def watch_until(main, args, queue, done, timeout=20.0):
+    """Run the source until done(queue.events) or timeout; then cancel it as ansible-rulebook does at shutdown."""
+    task = asyncio.ensure_future(main(queue, args))
+    started = time.monotonic()
+    while not done(queue.events) and time.monotonic() - started < timeout:
+        if task.done():
+            return task.result()
+        await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return None
+
+
+def test_a_finished_clone_and_a_failed_job_are_announced_through_faults(sim):
+    clone = sim.call('SimCreateJob', dict(seconds=2, result=dict(cloneID=1, message='Clone complete.', volumeID=47)))
+    failing = sim.call('SimCreateJob', dict(seconds=6, resultType='BulkVolume',
+                                            error=dict(name='xBulkVolumeScriptFailure', message='Bulk volume job failed')))
+    # faults mid-watch (the rules apply in order, each after the one before is used up): the 2nd and 3rd
+    # listings get HTTP 503, the 5th a dropped connection, the first read a database conflict
+    sim.call('SimSetFaults', dict(faults=[
+        dict(kind='http_status', status=503, methods=['ListAsyncResults'], skip=1, count=2),
+        dict(kind='drop', methods=['ListAsyncResults'], skip=1, count=1),
+        dict(kind='api_error', name='xDBVersionMismatch', methods=['GetAsyncResult'], count=1)]))
+    queue = RecordingQueue()
+    asyncio.run(watch_until(load_main(), sim.args(), queue, lambda events: len(events) >= 2))
+    by_handle = {event['async_handle']: event for event in queue.events}
+    assert sorted(by_handle) == sorted([clone['asyncHandle'], failing['asyncHandle']])
+    done = by_handle[clone['asyncHandle']]
+    assert (done['status'], done['finished'], done['success'], done['result_type']) == ('complete', True, True, 'Clone')
+    assert done['result'] == dict(cloneID=1, message='Clone complete.', volumeID=47)
+    failed = by_handle[failing['asyncHandle']]
+    assert (failed['success'], failed['error']['name'], failed['result']) == (False, 'xBulkVolumeScriptFailure', None)
+    calls = sim.call('SimCallLog')['calls']
+    assert {call['fault'] for call in calls} >= {'http_status', 'drop', 'api_error'}
+    reads = [call for call in calls if call['method'] == 'GetAsyncResult']
+    assert reads and all(call['params']['keepResult'] is True for call in reads)
+    # nothing was purged: both results are still on the cluster
+    listed = {entry['asyncResultID'] for entry in sim.call('ListAsyncResults')['asyncHandles']}
+    assert listed == set(by_handle)
+
+
+def test_jobs_complete_before_the_start_are_announced_only_with_include_existing(sim):
+    old = sim.call('SimCreateJob', dict(seconds=0))['asyncHandle']
+    queue = RecordingQueue()
+    asyncio.run(watch_until(load_main(), sim.args(), queue, lambda events: False, timeout=2.5))
+    assert queue.events == []
+    queue = RecordingQueue()
+    asyncio.run(watch_until(load_main(), sim.args(include_existing=True), queue, lambda events: False, timeout=2.5))
+    assert [event['async_handle'] for event in queue.events] == [old]
+
+
+@pytest.mark.parametrize('change, words', [
+    (dict(password='wrong-' + PASSWORD), 'rejected the credentials'),
+    (dict(api_version='99.0'), 'does not serve API version 99.0'),
+    (dict(ca_path=None), 'TLS verification'),
+    (dict(interval=0), 'interval must be at least 1'),
+])
+def test_what_retrying_cannot_fix_ends_the_source_with_a_clear_error(sim, change, words):
+    args = dict((key, value) for key, value in sim.args(**change).items() if value is not None)
+    started = time.monotonic()
+    with pytest.raises((RuntimeError, ValueError)) as caught:
+        asyncio.run(watch_until(load_main(), args, RecordingQueue(), lambda events: False, timeout=10))
+    assert time.monotonic() - started < 5
+    assert words in str(caught.value)
+    assert PASSWORD not in str(caught.value)
+
+
+def test_a_hanging_request_never_blocks_the_loop_and_a_stop_ends_it_at_once(sim):
+    sim.call('SimSetFaults', dict(faults=[dict(kind='stall', phase='before_headers', seconds=25,
+                                               methods=['ListAsyncResults'], count=1)]))
+
+    async def scenario():
+        task = asyncio.ensure_future(load_main()(RecordingQueue(), sim.args(http_timeout=20)))
+        ticks = 0
+        for _ in range(20):  # the loop keeps turning while the source's request hangs
+            await asyncio.sleep(0.05)
+            ticks += 1
+        assert not task.done()
+        stopped = time.monotonic()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return ticks, time.monotonic() - stopped
+
+    ticks, stop_seconds = asyncio.run(scenario())
+    assert ticks == 20
+    assert stop_seconds < 2
+
+
+def test_the_documentation_mirrors_the_argument_spec():
+    source = runpy.run_path(SOURCE)
+    documented = yaml.safe_load(source['DOCUMENTATION'])['options']
+    spec = _job_watch.SOURCE_SPEC
+    assert sorted(documented) == sorted(spec)
+    for name, option in spec.items():
+        doc = documented[name]
+        assert doc.get('type') == option.get('type', 'str'), name
+        assert doc.get('default') == option.get('default'), name
+        assert bool(doc.get('required')) == bool(option.get('required')), name
+        assert doc.get('aliases', []) == option.get('aliases', []), name
+        assert doc.get('elements') == option.get('elements'), name
+        fallback = option.get('fallback')
+        if fallback:
+            assert 'E(%s)' % fallback[1][0] in ' '.join(doc['description'] if isinstance(doc['description'], list)
+                                                         else [doc['description']]), name
