@@ -18,7 +18,11 @@ FAULT_KINDS = {"http_status", "drop", "api_error", "down"}
 
 
 def handles(text: str) -> list[int]:
-    return [int(item) for item in text.split(",") if item]
+    """A comma-separated list of handles or volume IDs; an empty item means run.sh lost one, which fails."""
+    items = text.split(",")
+    if not all(item.strip().isdigit() for item in items):
+        raise SystemExit(f"check.py: expected comma-separated numbers, got {text!r}")
+    return [int(item) for item in items]
 
 
 def checks(opts) -> list[tuple[str, bool]]:

@@ -95,8 +95,7 @@ faults_used() {
         | "$python" -c 'import json, sys; sys.exit(any(r.get("count") for r in json.load(sys.stdin)["faults"]))'
 }
 
-rc=0
-{
+scenario() {
     # the source's first look, with the rules engine up (the JVM takes a few seconds to start)
     wait_for 90 "first ListAsyncResults from the source" listed 1
     clone=$(sim_call CloneVolume "{\"volumeID\": $volume, \"name\": \"eda-clone-1\"}")
@@ -115,6 +114,7 @@ rc=0
     wait_for 60 "playbook run for failed job $failing" said "BulkVolume job $failing on"
     # the source survived the faults: a clone started after them is announced too
     wait_for 60 "the end of the faults" faults_used
+    wait_for 60 "the end of the outage" sim_call GetAPI
     clone2=$(sim_call CloneVolume "{\"volumeID\": $volume, \"name\": \"eda-clone-2\"}")
     clone2_handle=$(sim_pick asyncHandle <<<"$clone2")
     wait_for 90 "playbook run for clone $clone2_handle" said "Clone $(sim_pick cloneID <<<"$clone2") finished"
@@ -125,7 +125,13 @@ rc=0
     "$python" "$here/check.py" --calls "$work/calls.json" --listed "$work/listed.json" --faults "$work/faults.json" \
         --log "$work/rulebook.log" --before "$before" --clones "$clone_handle,$clone2_handle" \
         --clone-volumes "$clone_volume,$(sim_pick volumeID <<<"$clone2")" --failed "$failing" --unmatched "$unmatched"
-} || rc=1
+}
+
+# errexit holds inside the subshell (a function called as the left side of || would run without it)
+set +e
+(set -e; scenario)
+rc=$?
+set -e
 stop_rulebook
 echo "----- ansible-rulebook output"
 cat "$work/rulebook.log"
