@@ -23,6 +23,8 @@ for f in MANIFEST.json FILES.json README.md LICENSE CHANGELOG.rst meta/runtime.y
          plugins/modules/get_async_result.py plugins/modules/volume_clone.py plugins/modules/async_results_info.py \
          plugins/modules/group_clone.py plugins/modules/volume_copy.py \
          extensions/awx/credential_type.yml extensions/awx/create_credential_type.yml docs/awx.md \
+         extensions/eda/plugins/event_source/async_jobs.py plugins/plugin_utils/_job_watch.py \
+         extensions/eda/credential_type.yml docs/eda.md docs/examples/rulebooks/clone_events.yml \
          docs/examples/clone_and_wait.yml; do
     grep -qx -- "$f" <<<"$listing" || { echo "dist-check: $f is missing from the tarball" >&2; rc=1; }
 done
