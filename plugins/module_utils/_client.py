@@ -321,8 +321,14 @@ class ElementClient:
         return self.call('ListSyncJobs', {}, timeout).get('syncJobs', [])
 
     def list_async_results(self, result_types=None, timeout=None):
+        """ListAsyncResults' entries. An answer without an asyncHandles list (a proxy's, a cluster's in trouble) is
+        transient: read as an empty list, it would make every job a caller watches look gone."""
         params = {'asyncResultTypes': list(result_types)} if result_types else {}
-        return self.call('ListAsyncResults', params, timeout).get('asyncHandles', [])
+        entries = self.call('ListAsyncResults', params, timeout).get('asyncHandles')
+        if not isinstance(entries, list):
+            raise ElementTransientError('%s answered ListAsyncResults without an asyncHandles list (%s).'
+                                        % (self.url, 'missing' if entries is None else type(entries).__name__))
+        return entries
 
     # ------------------------------------------------------------------------------------------ transport
     def _exchange(self, method, body, seconds):

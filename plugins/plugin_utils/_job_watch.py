@@ -22,6 +22,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.solidfire.element.plugins.module_utils._answers import (
     COMPLETE,
+    RUNNING,
     ElementUnexpectedAnswer,
     interpret,
 )
@@ -171,12 +172,11 @@ class JobWatch:
         self.rounds += 1
         events = []
         listed = set()
-        for entry in sorted(self._watched(entries), key=lambda item: item['asyncResultID']):
+        for entry in sorted(self._watched(entries, listed), key=lambda item: item['asyncResultID']):
             handle = entry['asyncResultID']
-            listed.add(handle)
             if handle in self._done:
                 continue
-            if entry.get('completed'):
+            if entry['completed']:
                 if first_round and not self.settings.include_existing:
                     self._done.add(handle)
                     continue
@@ -198,16 +198,29 @@ class JobWatch:
         self._report_missing(listed)
         return events
 
-    def _watched(self, entries):
+    def _watched(self, entries, listed):
+        """The entries this source watches; every listed handle goes into `listed`, a readable entry or not.
+
+        An entry that cannot be read (no integer handle, `completed` not a boolean) is left out of this round with one
+        warning per round; its job is not taken for gone, and is announced once it reads right.
+        """
+        odd = []
         for entry in entries:
             handle = entry.get('asyncResultID') if isinstance(entry, dict) else None
             if isinstance(handle, bool) or not isinstance(handle, int):
-                self._log(logging.WARNING, 'ListAsyncResults listed an entry without an integer asyncResultID; '
-                          'it is left out: %r' % (entry,))
+                odd.append(entry)
                 continue
             if self.settings.handles is not None and handle not in self.settings.handles:
                 continue
+            listed.add(handle)
+            if not isinstance(entry.get('completed'), bool):
+                odd.append(entry)
+                continue
             yield entry
+        if odd:
+            self._log(logging.WARNING, 'ListAsyncResults listed %d entr%s that cannot be read (no integer '
+                      'asyncResultID, or completed not true or false), left out of this round; the first: %s'
+                      % (len(odd), 'y' if len(odd) == 1 else 'ies', _excerpt(odd[0])))
 
     def _finished_event(self, entry):
         """The event of a job newly seen finished, read with keepResult true; None to try again next round."""
@@ -226,6 +239,13 @@ class JobWatch:
         except ElementUnexpectedAnswer as exc:
             self._log(logging.WARNING, '%s Its event carries what ListAsyncResults showed.' % exc)
             return self._listed_outcome(entry)
+        if state == RUNNING:
+            # The list ran ahead of the job's own record (or the other way round): the read decides.
+            self._log(logging.INFO, 'async handle %d is listed as completed but reads as running; it is announced '
+                      'when it reads complete.' % handle)
+            # still watched as running (its listed data is a result, not progress), so it cannot vanish unannounced
+            self._running.setdefault(handle, dict(entry, data=None))
+            return None
         success = state == COMPLETE
         return self._event(dict(entry, lastUpdateTime=answer.get('lastUpdateTime', entry.get('lastUpdateTime'))),
                            'complete', finished=True, success=success,
@@ -304,6 +324,11 @@ class JobWatch:
 
     def _log(self, level, text):
         self._logger.log(level, '%s: %s', self.settings.cluster, redact(text, self.settings.connection.password))
+
+
+def _excerpt(value, limit=200):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + '...'
 
 
 def describe(exc, settings=None):

@@ -53,7 +53,7 @@ def checks(opts) -> list[tuple[str, bool]]:
         (f"the job no rule matches ({opts.unmatched}) is still on the cluster",
          listed.get(opts.unmatched, {}).get("completed") is True),
         (f"the job complete before the start ({opts.before}) was never read",
-         all(handle != opts.before for handle, _ in reads)),
+         all(handle != opts.before for handle, _keep in reads)),
         (f"the job complete before the start ({opts.before}) is still on the cluster", opts.before in listed),
         ("every fault was served during the watch", all(not rule.get("count") for rule in faults)
          and FAULT_KINDS <= {call.get("fault") for call in calls}),
@@ -72,7 +72,7 @@ def main() -> int:
     results = checks(parser.parse_args())
     for text, ok in results:
         print(f"{'ok  ' if ok else 'FAIL'} {text}")
-    return 0 if all(ok for _, ok in results) else 1
+    return 0 if all(ok for _text, ok in results) else 1
 
 
 if __name__ == "__main__":

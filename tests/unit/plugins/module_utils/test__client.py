@@ -319,6 +319,15 @@ def test_list_async_results_returns_the_handles():
     assert session.posts[0][1]['params'] == {'asyncResultTypes': ['Clone']}
 
 
+@pytest.mark.parametrize('answer, what', [({}, 'missing'), ({'asyncHandles': None}, 'missing'),
+                                          ({'asyncHandles': 'none'}, 'str'), ({'asyncHandles': {}}, 'dict')])
+def test_a_listing_without_an_async_handles_list_is_transient_not_empty(answer, what):
+    client, _session = make_client(ok(answer))
+    with pytest.raises(ElementTransientError) as raised:
+        client.list_async_results()
+    assert 'without an asyncHandles list (%s)' % what in str(raised.value)
+
+
 def test_credentials_are_sent_as_utf8_whatever_the_characters():
     client, session = make_client(ok({}), password=u'pa\u20acss-\u00fc')
     client.call('GetAPI')

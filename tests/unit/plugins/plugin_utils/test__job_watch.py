@@ -433,3 +433,34 @@ def test_every_finished_job_is_announced_at_most_once_and_nothing_is_purged(live
             assert handle in announced
         if complete_at_start and not include_existing:
             assert handle not in announced
+
+
+# ------------------------------------------------------------------------------------------------ odd answers
+def test_entries_that_cannot_be_read_are_left_out_with_one_warning_and_never_taken_for_gone(cluster, clock, caplog):
+    cluster.add(1)
+    watch = make_watch(cluster, clock)
+    watch.poll()
+    honest = cluster.list_async_results
+    odd = [dict(cluster.entry(1), completed='false'), 'junk', {'asyncResultID': '2'}, None]
+    cluster.list_async_results = lambda result_types=None, timeout=None: odd
+    with caplog.at_level(logging.WARNING, logger=_job_watch.LOGGER_NAME):
+        assert watch.poll() == []
+    assert caplog.text.count('cannot be read') == 1
+    assert '4 entries' in caplog.text
+    cluster.list_async_results = honest
+    cluster.finish(1)
+    assert [(e['solidfire']['async_handle'], e['solidfire']['status']) for e in watch.poll()] == [(1, 'complete')]
+
+
+def test_a_job_listed_complete_that_reads_running_is_announced_when_it_reads_complete(cluster, clock):
+    cluster.add(3)
+    watch = make_watch(cluster, clock)
+    watch.poll()
+    honest = cluster.list_async_results
+    cluster.list_async_results = lambda result_types=None, timeout=None: [dict(cluster.entry(3), completed=True)]
+    assert watch.poll() == []
+    cluster.list_async_results = honest
+    cluster.finish(3)
+    events = watch.poll()
+    assert [(e['solidfire']['async_handle'], e['solidfire']['success'], e['solidfire']['details']) for e in events] == [
+        (3, True, {'percentComplete': 0})]

@@ -159,7 +159,7 @@ def test_a_hanging_request_never_blocks_the_loop_and_a_stop_ends_it_at_once(sim)
     async def scenario():
         task = asyncio.ensure_future(load_main()(RecordingQueue(), sim.args(http_timeout=20)))
         ticks = 0
-        for _ in range(20):  # the loop keeps turning while the source's request hangs
+        while ticks < 20:  # the loop keeps turning while the source's request hangs
             await asyncio.sleep(0.05)
             ticks += 1
         assert not task.done()
@@ -172,6 +172,44 @@ def test_a_hanging_request_never_blocks_the_loop_and_a_stop_ends_it_at_once(sim)
     ticks, stop_seconds = asyncio.run(scenario())
     assert ticks == 20
     assert stop_seconds < 2
+
+
+def test_odd_listings_are_retried_and_never_make_a_job_look_gone(sim, caplog):
+    # a listing without its list, then one with an entry that cannot be read: the job is still announced once,
+    # as complete, and never as gone
+    handle = sim.call('SimCreateJob', dict(seconds=3))['asyncHandle']
+    sim.call('SimSetFaults', dict(faults=[
+        dict(kind='shape', set=dict(asyncHandles=None), methods=['ListAsyncResults'], skip=1, count=2),
+        dict(kind='shape', set=dict(asyncHandles=[dict(asyncResultID=handle, completed='yes')]),
+             methods=['ListAsyncResults'], count=2)]))
+    queue = RecordingQueue()
+    with caplog.at_level('WARNING', logger=_job_watch.LOGGER_NAME):
+        asyncio.run(watch_until(load_main(), sim.args(), queue, lambda events: len(events) >= 1, timeout=20))
+    assert [(event['async_handle'], event['status'], event['success']) for event in queue.events] == [
+        (handle, 'complete', True)]
+    assert 'without an asyncHandles list (missing)' in caplog.text
+    assert 'cannot be read' in caplog.text
+    assert all(not rule['count'] for rule in sim.call('SimGetFaults')['faults'])
+
+
+def test_an_endless_answer_ends_the_source_without_exhausting_memory(sim):
+    sim.call('SimSetFaults', dict(faults=[dict(kind='endless', methods=['ListAsyncResults'], count=1)]))
+    started = time.monotonic()
+    with pytest.raises(RuntimeError) as caught:
+        asyncio.run(watch_until(load_main(), sim.args(), RecordingQueue(), lambda events: False, timeout=30))
+    assert time.monotonic() - started < 20
+    assert 'stopped watching' in str(caught.value) and 'larger than' in str(caught.value)
+
+
+def test_a_dripping_answer_is_cut_off_by_http_timeout_and_retried(sim, caplog):
+    handle = sim.call('SimCreateJob', dict(seconds=2))['asyncHandle']
+    sim.call('SimSetFaults', dict(faults=[dict(kind='drip', chunk=1, interval=0.5, methods=['ListAsyncResults'],
+                                               skip=1, count=1)]))
+    queue = RecordingQueue()
+    with caplog.at_level('WARNING', logger=_job_watch.LOGGER_NAME):
+        asyncio.run(watch_until(load_main(), sim.args(http_timeout=2), queue, lambda events: len(events) >= 1))
+    assert [event['async_handle'] for event in queue.events] == [handle]
+    assert 'within 2.0 s' in caplog.text
 
 
 def test_the_documentation_mirrors_the_argument_spec():
@@ -188,5 +226,5 @@ def test_the_documentation_mirrors_the_argument_spec():
         assert doc.get('elements') == option.get('elements'), name
         fallback = option.get('fallback')
         if fallback:
-            assert 'E(%s)' % fallback[1][0] in ' '.join(doc['description'] if isinstance(doc['description'], list)
-                                                         else [doc['description']]), name
+            description = doc['description'] if isinstance(doc['description'], list) else [doc['description']]
+            assert 'E(%s)' % fallback[1][0] in ' '.join(description), name
