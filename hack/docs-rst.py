@@ -18,7 +18,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTION = 'solidfire.element'
 LABEL_PREFIX = 'ansible_collections.%s.docsite.' % COLLECTION
 # The guides for users, in the order of docs/docsite/extra-docs.yml (docs/architecture.md is for maintainers).
-GUIDES = ['getting-started', 'chaining', 'check-mode', 'awx', 'troubleshooting', 'reliability', 'performance',
+GUIDES = ['getting-started', 'chaining', 'check-mode', 'awx', 'eda', 'troubleshooting', 'reliability', 'performance',
           'simulator']
 REPOSITORY_FILE_NOTE = 'in the collection repository'
 
