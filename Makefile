@@ -40,7 +40,8 @@ PRERELEASE_CORES ?= 2.22
 CORE_REQUIREMENT = $(if $(filter $(CORE),$(PRERELEASE_CORES)),ansible-core>=$(CORE).0rc1$(COMMA)<$(CORE).999,ansible-core==$(CORE).*)
 COMMA := ,
 # `make test` runs up to TEST_JOBS suites side by side; the EXCLUSIVE_SUITES measure time or depend on it
-# (deadlines, detection lag, the rulebook's watch) and run alone (see hack/run-suites.sh).
+# (deadlines, detection lag) and run alone (see hack/run-suites.sh); the eda-scenario's waits are
+# generous enough to share the machine.
 TEST_JOBS ?= 2
 EXCLUSIVE_SUITES ?= integration integration-core simulator-tests
 INTEGRATION_CORE_GROUP ?= core_matrix/

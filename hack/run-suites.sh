@@ -7,7 +7,7 @@
 #
 # Up to JOBS suites (default 1) run side by side, in the order given. A suite whose name is in
 # EXCLUSIVE_SUITES (space-separated suite names, without @CORE@PYTHON) measures time or depends on
-# timing (deadlines, detection lag, the rulebook's watch): with JOBS > 1 those run after all the
+# timing (deadlines, detection lag): with JOBS > 1 those run after all the
 # others, one at a time and alone, so a busy neighbour cannot make them flaky. With JOBS 1 every
 # suite runs alone in the order given. A suite run alone streams its output; a
 # suite run side by side writes to its log and the log is printed, whole, when it ends, so the

@@ -147,7 +147,7 @@ def test_what_retrying_cannot_fix_ends_the_source_with_a_clear_error(sim, change
     started = time.monotonic()
     with pytest.raises((RuntimeError, ValueError)) as caught:
         asyncio.run(watch_until(load_main(), args, RecordingQueue(), lambda events: False, timeout=10))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # at once: no retrying (the retry time of one round is 60 s)
     assert words in str(caught.value)
     assert PASSWORD not in str(caught.value)
 
@@ -171,7 +171,7 @@ def test_a_hanging_request_never_blocks_the_loop_and_a_stop_ends_it_at_once(sim)
     turned, stop_seconds = asyncio.run(scenario())
     # a 1 s sleep ends after about a second unless something blocks the loop (the stall lasts 25 s)
     assert turned < 5
-    assert stop_seconds < 2
+    assert stop_seconds < 4  # the stop cut the request off (a round left running is waited on for 5 s)
     calls = sim.call('SimCallLog')['calls']
     assert [call['fault'] for call in calls if call['method'] == 'ListAsyncResults'][:1] == ['stall']
 
