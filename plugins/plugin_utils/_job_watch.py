@@ -53,6 +53,8 @@ LOGGER_NAME = 'solidfire.element.async_jobs'
 
 # Below this the watch itself would be the heavy request rate that causes xDBVersionMismatch (element-api.md).
 MIN_INTERVAL = 1.0
+# Above this a finished job waits more than an hour for its event; it also keeps asyncio's timers in range.
+MAX_INTERVAL = 3600.0
 # How long one round retries transient faults before it logs that the cluster is out of reach and waits for the
 # next round. Equal to the first-contact grace: a cluster that never answered in that time ends the source.
 ROUND_RETRY_SECONDS = FIRST_CONTACT_GRACE_SECONDS
@@ -104,6 +106,8 @@ def parse_args(args):
         if not params['interval'] >= MIN_INTERVAL:
             errors.append('interval must be at least %s seconds (polling faster loads the cluster database), got %s.'
                           % (MIN_INTERVAL, params['interval']))
+        elif not params['interval'] <= MAX_INTERVAL:
+            errors.append('interval must be at most %d seconds, got %s.' % (MAX_INTERVAL, params['interval']))
         if params.get('async_handles') is not None:
             try:
                 handles = parse_handle_list(params['async_handles'], 'async_handles')

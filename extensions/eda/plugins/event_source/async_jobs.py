@@ -58,7 +58,7 @@ options:
     type: float
     default: 30
   interval:
-    description: Seconds between two looks at the cluster; at least 1.
+    description: Seconds between two looks at the cluster; from 1 to 3600.
     type: float
     default: 10
   result_types:
