@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import runpy
 import sys
 import time
 
@@ -79,9 +78,19 @@ def sim(simulator):
     control.call('SimReset')
 
 
+def run_source_file():
+    """The source's globals, as ansible-rulebook's runpy.run_path(file) makes them: the file compiled and run as a
+    module of its own, with __file__ set. (runpy itself cannot be used here: ansible-test's collection loader claims
+    every path under ansible_collections/ as a package, and run_path then looks for a __main__ in it.)"""
+    with open(SOURCE, encoding='utf-8') as source:
+        code = compile(source.read(), SOURCE, 'exec')
+    namespace = {'__name__': '<run_path>', '__file__': SOURCE}
+    exec(code, namespace)  # pylint: disable=exec-used
+    return namespace
+
+
 def load_main():
-    """The source as ansible-rulebook loads it: runpy.run_path of its file."""
-    return runpy.run_path(SOURCE)['main']
+    return run_source_file()['main']
 
 
 async def watch_until(main, args, queue, done, timeout=20.0):
@@ -215,7 +224,7 @@ def test_a_dripping_answer_is_cut_off_by_http_timeout_and_retried(sim, caplog):
 
 
 def test_the_documentation_mirrors_the_argument_spec():
-    source = runpy.run_path(SOURCE)
+    source = run_source_file()
     documented = yaml.safe_load(source['DOCUMENTATION'])['options']
     spec = _job_watch.SOURCE_SPEC
     assert sorted(documented) == sorted(spec)
