@@ -8,32 +8,18 @@
 # middle of the watch, then a second clone. check.py asserts what the playbooks received and what the cluster saw.
 # Exits non-zero when anything fails, and when the password shows up in the rulebook's output.
 set -euo pipefail
-venv=${1:?usage: run.sh VENV WORK_DIR}
-work=${2:?usage: run.sh VENV WORK_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
-cd "$top"
-venv=$(cd "$venv" && pwd)
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-python="$venv/bin/python"
-for tool in python ansible-rulebook ansible-playbook ansible-galaxy; do
-    [ -x "$venv/bin/$tool" ] || { echo "eda-scenario: $venv/bin/$tool is missing" >&2; exit 1; }
-done
+# shellcheck source=/dev/null
+. "$here/../scenario.sh"
+venv="" work="" python="" top="" started=0  # set by scenario_init
+scenario_init eda-scenario "${1:-}" "${2:-}" ansible-rulebook ansible-playbook ansible-galaxy
 JAVA_HOME=$(hack/java-home.sh)
 export JAVA_HOME
 # ansible-rulebook finds collections with ansible-galaxy and runs playbooks with ansible-playbook, from PATH
 export PATH="$venv/bin:$PATH"
 
-started=$SECONDS
-rm -rf "$work/collections" "$work/dist" "$work/rulebooks" "$work"/*.log "$work"/*.json
-mkdir -p "$work/dist" "$work/collections"
-
-echo "== build and install solidfire.element with $(ansible-galaxy --version | head -n 1)"
-staged=$(hack/stage.sh "$work/stage")
-ansible-galaxy collection build --force --output-path "$work/dist" "$staged" >/dev/null
-ansible-galaxy collection install --offline --force -p "$work/collections" "$work"/dist/solidfire-element-*.tar.gz >/dev/null
-export ANSIBLE_COLLECTIONS_PATH="$work/collections"
+rm -rf "$work/rulebooks" "$work"/*.log "$work"/*.json
+scenario_install
 ansible-galaxy collection list solidfire.element 2>/dev/null | grep -E '^solidfire\.element ' | sed 's/^/   /'
 
 # the integration tests' simulator helpers: sim_start (launch.py, its environment sourced, stopped on exit)

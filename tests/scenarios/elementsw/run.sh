@@ -11,30 +11,15 @@
 # net.ipv4.ip_unprivileged_port_start <= 442). Exits non-zero when anything fails, and when the password shows up in
 # the playbook's output.
 set -euo pipefail
-venv=${1:?usage: run.sh VENV WORK_DIR}
-work=${2:?usage: run.sh VENV WORK_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
-cd "$top"
-venv=$(cd "$venv" && pwd)
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-python="$venv/bin/python"
-for tool in python ansible-playbook ansible-galaxy; do
-    [ -x "$venv/bin/$tool" ] || { echo "elementsw-scenario: $venv/bin/$tool is missing" >&2; exit 1; }
-done
-"$python" -c 'import solidfire.factory' 2>/dev/null || { echo "elementsw-scenario: no SolidFire SDK in $venv" >&2; exit 1; }
+# shellcheck source=/dev/null
+. "$here/../scenario.sh"
+venv="" work="" python="" top="" started=0  # set by scenario_init
+scenario_init elementsw-scenario "${1:-}" "${2:-}" ansible-playbook ansible-galaxy
+"$python" -c 'import solidfire.factory' 2>/dev/null || scenario_fail "no SolidFire SDK in $venv"
 
-started=$SECONDS
-rm -rf "$work/collections" "$work/dist" "$work/playbook.log" "$work/simulator.log"
-mkdir -p "$work/dist" "$work/collections"
-
-echo "== build and install solidfire.element with $("$venv/bin/ansible-galaxy" --version | head -n 1)"
-staged=$(hack/stage.sh "$work/stage")
-"$venv/bin/ansible-galaxy" collection build --force --output-path "$work/dist" "$staged" >/dev/null
-ANSIBLE_COLLECTIONS_PATH="$work/collections" "$venv/bin/ansible-galaxy" collection install --offline --force -p "$work/collections" "$work"/dist/solidfire-element-*.tar.gz \
-    >/dev/null
-export ANSIBLE_COLLECTIONS_PATH="$work/collections"
+rm -f "$work/playbook.log" "$work/simulator.log"
+scenario_install
 "$venv/bin/ansible-galaxy" collection list 2>/dev/null | grep -E '^(netapp\.elementsw|solidfire\.element) ' \
     | sed 's/^/   /'
 

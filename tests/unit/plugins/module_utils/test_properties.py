@@ -31,6 +31,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     secret_forms,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._get_async_result import GET_ASYNC_RESULT  # noqa: E402
+from ansible_collections.solidfire.element.tests.unit.plugins.fake_clock import FakeClock  # noqa: E402
 
 PASSWORD = u'Pr0p-S3cret-\u20ac-7f'
 FIRST_HANDLE = 4242
@@ -54,20 +55,6 @@ class Answer:
 
     def close(self):
         pass
-
-
-class Clock:
-    """Monotonic time that moves only when a request takes time or the task sleeps."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.now += seconds
 
 
 class Cluster:
@@ -267,7 +254,7 @@ def check_invariants(handles, cluster, session, result, elapsed, options, check_
          wait_timeout=5, poll_interval=1, max_poll_interval=5, http_timeout=30), check_mode=False,
          kinds=['true', 'lost', 'true'], latencies=[], noise=0.0)
 def test_a_task_keeps_every_promise_whatever_the_cluster_answers(jobs, options, check_mode, kinds, latencies, noise):
-    clock = Clock()
+    clock = FakeClock()
     handles, cluster, session, result, elapsed = run_task(clock, jobs, options, check_mode, kinds, latencies,
                                                           noise=noise)
     check_invariants(handles, cluster, session, result, elapsed, options, check_mode)

@@ -19,20 +19,10 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
 )
 from ansible_collections.solidfire.element.plugins.module_utils._retry import ElementNeverReached
 from ansible_collections.solidfire.element.plugins.plugin_utils import _job_watch
+from ansible_collections.solidfire.element.tests.unit.plugins.fake_clock import FakeClock
 
 PASSWORD = 'Secr3t-pa55word'
 ARGS = dict(hostname='10.0.0.5', username='admin', password=PASSWORD)
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 class Cluster:
@@ -103,11 +93,6 @@ class Cluster:
 
 
 @pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
 def cluster(clock):
     return Cluster(clock)
 
@@ -115,6 +100,15 @@ def cluster(clock):
 def make_watch(cluster, clock, caplog=None, **args):
     settings_ = _job_watch.parse_args(dict(ARGS, **args))
     return _job_watch.JobWatch(settings_, cluster, clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
+
+
+def watching(cluster, clock, *running, **args):
+    """A watch past its first round, with these jobs running on the cluster."""
+    for handle in running:
+        cluster.add(handle)
+    watch = make_watch(cluster, clock, **args)
+    assert watch.poll() == []
+    return watch
 
 
 def handles(events, status=None):
@@ -201,9 +195,7 @@ def test_include_existing_announces_what_was_complete_at_start_once(cluster, clo
 
 
 def test_a_failed_job_is_complete_with_success_false_and_its_error(cluster, clock):
-    cluster.add(5)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 5)
     cluster.finish(5, error={'name': 'xCloneFailed', 'message': 'slice gone'})
     job = watch.poll()[0]['solidfire']
     assert (job['status'], job['finished'], job['success']) == ('complete', True, False)
@@ -266,9 +258,7 @@ def test_without_progress_running_jobs_make_no_events(cluster, clock):
 
 
 def test_a_job_consumed_by_another_client_between_list_and_read_is_announced_from_the_list(cluster, clock, caplog):
-    cluster.add(6)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 6)
     cluster.finish(6)
     cluster.read_faults.append(ElementHandleGone(6, 'xAsyncHandleDoesNotExist', 'Async handle 6 does not exist.'))
     with caplog.at_level(logging.WARNING, logger=_job_watch.LOGGER_NAME):
@@ -278,9 +268,7 @@ def test_a_job_consumed_by_another_client_between_list_and_read_is_announced_fro
 
 
 def test_a_job_that_leaves_the_list_while_running_is_announced_gone(cluster, clock):
-    cluster.add(7)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 7)
     del cluster.jobs[7]
     job = watch.poll()[0]['solidfire']
     assert (job['async_handle'], job['status'], job['finished'], job['success']) == (7, 'gone', True, None)
@@ -288,9 +276,7 @@ def test_a_job_that_leaves_the_list_while_running_is_announced_gone(cluster, clo
 
 
 def test_an_answer_that_cannot_be_read_falls_back_to_the_listing(cluster, clock, caplog):
-    cluster.add(8)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 8)
     cluster.finish(8)
     original = cluster.get_async_result
     cluster.get_async_result = lambda handle, keep_result=True, timeout=None: dict(
@@ -315,9 +301,7 @@ def test_forgotten_handles_keep_memory_bounded(cluster, clock):
 
 # ------------------------------------------------------------------------------------------------ faults
 def test_transient_faults_are_retried_inside_the_round(cluster, clock, caplog):
-    cluster.add(1)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 1)
     cluster.finish(1)
     cluster.list_faults = [ElementTransientError('HTTP 503 from the cluster', reached=True)] * 2
     cluster.read_faults = [ElementTransientError('xDBVersionMismatch: busy', name='xDBVersionMismatch')]
@@ -327,9 +311,7 @@ def test_transient_faults_are_retried_inside_the_round(cluster, clock, caplog):
 
 
 def test_an_outage_after_first_contact_is_ridden_out(cluster, clock, caplog):
-    cluster.add(1)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 1)
     cluster.finish(1)
     cluster.list_faults = [ElementTransientError('Cannot connect', reached=False)] * 200
     with caplog.at_level(logging.WARNING, logger=_job_watch.LOGGER_NAME):
@@ -349,9 +331,7 @@ def test_a_cluster_that_never_answers_ends_the_source(cluster, clock):
 
 
 def test_a_read_that_keeps_failing_is_tried_again_next_round(cluster, clock):
-    cluster.add(1)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 1)
     cluster.finish(1)
     cluster.read_faults = [ElementTransientError('HTTP 503', reached=True)] * 100
     assert watch.poll() == []
@@ -386,9 +366,7 @@ class _StopWhileListing(ElementTransientError):
 # ------------------------------------------------------------------------------------------------ secrets
 def test_a_password_echoed_in_a_result_or_an_error_is_redacted(cluster, clock, caplog):
     cluster.add(1)
-    cluster.add(2)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 2)
     cluster.finish(1, result={'message': 'cloned with %s' % PASSWORD})
     cluster.finish(2, error={'name': 'xFailed', 'message': 'bad password %s' % PASSWORD})
     cluster.read_faults = [ElementTransientError('echo %s' % PASSWORD, reached=True)]
@@ -415,7 +393,7 @@ LIVES = st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.booleans()),
 @given(lives=LIVES, include_existing=st.booleans())
 def test_every_finished_job_is_announced_at_most_once_and_nothing_is_purged(lives, include_existing):
     """Jobs start at round `start`, finish `length` rounds later and maybe vanish a round after that."""
-    clock = Clock()
+    clock = FakeClock()
     cluster = Cluster(clock)
     watch = make_watch(cluster, clock, include_existing=include_existing)
     announced = []
@@ -440,9 +418,7 @@ def test_every_finished_job_is_announced_at_most_once_and_nothing_is_purged(live
 
 # ------------------------------------------------------------------------------------------------ odd answers
 def test_entries_that_cannot_be_read_are_left_out_with_one_warning_and_never_taken_for_gone(cluster, clock, caplog):
-    cluster.add(1)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 1)
     honest = cluster.list_async_results
     odd = [dict(cluster.entry(1), completed='false'), 'junk', {'asyncResultID': '2'}, None]
     cluster.list_async_results = lambda result_types=None, timeout=None: odd
@@ -456,9 +432,7 @@ def test_entries_that_cannot_be_read_are_left_out_with_one_warning_and_never_tak
 
 
 def test_a_job_listed_complete_that_reads_running_is_announced_when_it_reads_complete(cluster, clock):
-    cluster.add(3)
-    watch = make_watch(cluster, clock)
-    watch.poll()
+    watch = watching(cluster, clock, 3)
     honest = cluster.list_async_results
     cluster.list_async_results = lambda result_types=None, timeout=None: [dict(cluster.entry(3), completed=True)]
     assert watch.poll() == []

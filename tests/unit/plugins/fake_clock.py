@@ -1,12 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures shared by the module_utils unit tests: a clock that only moves when told, so nothing sleeps."""
+"""A clock that only moves when told, so nothing in the unit tests sleeps (the `clock` fixture is one of these)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-import pytest
 
 
 class FakeClock:
@@ -23,8 +21,3 @@ class FakeClock:
         assert seconds >= 0
         self.sleeps.append(seconds)
         self.now += seconds
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
