@@ -8,6 +8,8 @@
 #   scenario_install                           # builds this collection with VENV's ansible-galaxy and installs it
 #                                              # into WORK_DIR/collections (ANSIBLE_COLLECTIONS_PATH)
 #   scenario_fail MESSAGE                      # NAME: MESSAGE on stderr, exit 1
+#   scenario_end RC LOG                        # prints LOG, fails when RC is not 0 or the simulator's password
+#                                              # is in LOG (keeping the simulator's log), else says it passed
 
 scenario_fail() {
     echo "${scenario_name}: $*" >&2
@@ -42,4 +44,17 @@ scenario_install() {
     ANSIBLE_COLLECTIONS_PATH="$work/collections" "$galaxy" collection install --offline --force \
         -p "$work/collections" "$work"/dist/solidfire-element-*.tar.gz >/dev/null
     export ANSIBLE_COLLECTIONS_PATH="$work/collections"
+}
+
+scenario_end() {
+    local rc=$1 log=$2
+    echo "----- $(basename "$log")"
+    cat "$log"
+    echo "-----"
+    sim_assert_no_grep "$SIM_PASSWORD" "$log" || rc=1
+    if [ "$rc" -ne 0 ]; then
+        cp "$SIM_DIR/stderr" "$work/simulator.log" 2>/dev/null || true
+        scenario_fail "FAILED (logs in $work)"
+    fi
+    echo "${scenario_name}: passed in $((SECONDS - started)) s"
 }

@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null
 . "$here/../scenario.sh"
-venv="" work="" python="" top="" started=0  # set by scenario_init
+venv="" work="" python="" top=""  # set by scenario_init
 scenario_init eda-scenario "${1:-}" "${2:-}" ansible-rulebook ansible-playbook ansible-galaxy
 JAVA_HOME=$(hack/java-home.sh)
 export JAVA_HOME
@@ -119,13 +119,4 @@ set +e
 rc=$?
 set -e
 stop_rulebook
-echo "----- ansible-rulebook output"
-cat "$work/rulebook.log"
-echo "-----"
-sim_assert_no_grep "$SIM_PASSWORD" "$work/rulebook.log" || rc=1
-if [ "$rc" -ne 0 ]; then
-    cp "$SIM_DIR/stderr" "$work/simulator.log" 2>/dev/null || true
-    echo "eda-scenario: FAILED (logs in $work)" >&2
-    exit "$rc"
-fi
-echo "eda-scenario: passed in $((SECONDS - started)) s"
+scenario_end "$rc" "$work/rulebook.log"

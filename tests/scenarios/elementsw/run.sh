@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null
 . "$here/../scenario.sh"
-venv="" work="" python="" top="" started=0  # set by scenario_init
+venv="" work="" python="" top=""  # set by scenario_init
 scenario_init elementsw-scenario "${1:-}" "${2:-}" ansible-playbook ansible-galaxy
 "$python" -c 'import solidfire.factory' 2>/dev/null || scenario_fail "no SolidFire SDK in $venv"
 
@@ -48,11 +48,4 @@ export ANSIBLE_PYTHON_INTERPRETER="$python"
 echo "== ansible-playbook tests/scenarios/elementsw/playbook.yml"
 rc=0
 "$venv/bin/ansible-playbook" -i localhost, "$here/playbook.yml" > "$work/playbook.log" 2>&1 || rc=$?
-cat "$work/playbook.log"
-sim_assert_no_grep "$SIM_PASSWORD" "$work/playbook.log" || rc=1
-if [ "$rc" -ne 0 ]; then
-    cp "$SIM_DIR/stderr" "$work/simulator.log" 2>/dev/null || true
-    echo "elementsw-scenario: FAILED (simulator log: $work/simulator.log)" >&2
-    exit "$rc"
-fi
-echo "elementsw-scenario: passed in $((SECONDS - started)) s"
+scenario_end "$rc" "$work/playbook.log"
