@@ -42,10 +42,12 @@ class RecordingQueue(asyncio.Queue):
         self.events.append(item['solidfire'])
 
 
-@pytest.fixture(scope='module')
-def simulator(tmp_path_factory):
-    work = tmp_path_factory.mktemp('simulator')
-    with launch(['--job-seconds', '1', '--password', PASSWORD], tls_dir=str(work), log_path=str(work / 'log')) as sim:
+@pytest.fixture
+def simulator(tmp_path):
+    # One per test, set up and torn down in the same process: ansible-test 2.16 runs each test in a fork of its own
+    # (pytest-forked), where a module-scoped simulator would outlive the fork that started it.
+    with launch(['--job-seconds', '1', '--password', PASSWORD], tls_dir=str(tmp_path),
+                log_path=str(tmp_path / 'log')) as sim:
         yield sim
 
 
@@ -72,10 +74,7 @@ class Sim:
 
 @pytest.fixture
 def sim(simulator):
-    control = Sim(simulator)
-    control.call('SimReset')
-    yield control
-    control.call('SimReset')
+    return Sim(simulator)
 
 
 def run_source_file():
