@@ -96,9 +96,10 @@ def parse_args(args):
     """WatchSettings for the rulebook's arguments of the source, or ValueError naming every problem (redacted)."""
     given = dict((key, value) for key, value in (args or {}).items() if not key.startswith(RULEBOOK_ARG_PREFIX))
     checked = ArgumentSpecValidator(SOURCE_SPEC).validate(given)
-    secret = given.get('password') or given.get('pass')
     errors = list(checked.error_messages)
     params = checked.validated_parameters
+    # the password as given, or from SOLIDFIRE_PASSWORD: no message may repeat it
+    secret = params.get('password') or given.get('password') or given.get('pass')
     connection = handles = None
     if not errors:
         problems, connection = prepare_connection(params)
@@ -157,10 +158,6 @@ class JobWatch:
         """Called from another thread: a retry pause ends now, a request in flight is cut off."""
         self._stopping.set()
         self._client.abort()
-
-    @property
-    def stopping(self):
-        return self._stopping.is_set()
 
     def close(self):
         self._client.close()

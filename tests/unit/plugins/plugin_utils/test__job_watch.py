@@ -158,6 +158,14 @@ def test_bad_arguments_end_the_source_with_what_was_wrong(args, words):
     assert PASSWORD not in message
 
 
+def test_a_password_from_the_environment_in_a_bad_value_is_not_repeated(monkeypatch):
+    monkeypatch.setenv('SOLIDFIRE_PASSWORD', PASSWORD)
+    with pytest.raises(ValueError) as caught:
+        _job_watch.parse_args(dict(hostname='10.0.0.5 %s' % PASSWORD, username='admin'))
+    assert PASSWORD not in str(caught.value)
+    assert 'white space' in str(caught.value)
+
+
 def test_a_password_in_a_bad_value_is_not_repeated():
     with pytest.raises(ValueError) as caught:
         _job_watch.parse_args(dict(ARGS, hostname='admin:%s@10.0.0.5' % PASSWORD))
