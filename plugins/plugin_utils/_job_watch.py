@@ -141,6 +141,8 @@ class JobWatch:
         self._sleep = sleep or self._stopping.wait
         self._started = clock()
         self._contacted = False
+        # whether a request of this round ran out of retry time
+        self._gave_up = False
         self.rounds = 0
         # handle -> the last ListAsyncResults entry of a job seen running
         self._running = {}
@@ -165,6 +167,7 @@ class JobWatch:
     # ------------------------------------------------------------------------------------------ one round
     def poll(self):
         """The events of one round, in handle order; [] when the cluster could not be read this time."""
+        self._gave_up = False
         entries = self._retrying(self._client.list_async_results, 'listing the async results',
                                  self.settings.result_types)
         if entries is None:
@@ -226,6 +229,8 @@ class JobWatch:
     def _finished_event(self, entry):
         """The event of a job newly seen finished, read with keepResult true; None to try again next round."""
         handle = entry['asyncResultID']
+        if self._gave_up:
+            return None  # the cluster stopped answering in this round: the rest are read in the next one
         try:
             answer = self._retrying(self._client.get_async_result, 'reading async handle %d' % handle, handle,
                                     keep_result=True)
@@ -319,6 +324,7 @@ class JobWatch:
                     % (FIRST_CONTACT_GRACE_SECONDS, retrier.last_transient))
             self._log(logging.WARNING, '%s. The source keeps watching and tries again in %s s.'
                       % (exc, self.settings.interval))
+            self._gave_up = True
             return None
         finally:
             self._contacted = self._contacted or retrier.contacted

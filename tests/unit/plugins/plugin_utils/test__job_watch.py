@@ -347,6 +347,19 @@ def test_a_read_that_keeps_failing_is_tried_again_next_round(cluster, clock):
     assert handles(watch.poll()) == [1]
 
 
+def test_an_outage_during_the_reads_ends_the_round_after_one_retry_time(cluster, clock):
+    watch = watching(cluster, clock, 1, 2, 3)
+    for handle in (1, 2, 3):
+        cluster.finish(handle)
+    cluster.read_faults = [ElementTransientError('Cannot connect', reached=False)] * 1000
+    started = clock.now
+    assert watch.poll() == []
+    assert clock.now - started <= _job_watch.ROUND_RETRY_SECONDS + 1
+    assert {call[1] for call in cluster.reads()} == {1}
+    cluster.read_faults = []
+    assert handles(watch.poll()) == [1, 2, 3]
+
+
 def test_wrong_credentials_end_the_source(cluster, clock):
     cluster.list_faults = [ElementAuthError('The cluster rejected the credentials of user admin (HTTP 401).')]
     watch = make_watch(cluster, clock)
