@@ -26,7 +26,13 @@ with the simulator's time scale TIME_SCALE; both tools' intervals are then scale
 second staged copy of the collection whose get_async_result runs on the simulated clock), and that row's lag is in
 simulated seconds.
 
-Exit status: 0 when every measurement was made (targets met or not: it is a measurement), 1 when one broke.
+Busy machine: the 1-minute load average before the run and the CPU of every process outside the benchmark's own
+tree (from /proc/stat, sampled every LOAD_SAMPLE_SECONDS) are measured. Above BUSY_START_LOAD, BUSY_OTHER_CORES or
+BUSY_OTHER_CORES_PEAK the figures are printed under a warning and the doc is not written (exit BUSY_EXIT), unless
+--allow-busy writes it with that warning at its top.
+
+Exit status: 0 when every measurement was made (targets met or not: it is a measurement), 1 when one broke,
+3 (BUSY_EXIT) when the machine was busy and --allow-busy was not given.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import requests
@@ -70,6 +77,16 @@ TARGET_CLONE_CPU_RATIO = 3.0
 # get_async_result's run() defaults, which the time-scaled staged copy replaces
 SCALED_DEFAULTS = 'clock=MONOTONIC, sleep=time.sleep, rand=random.random):'
 SECTIONS = ('single', 'many', 'clones')
+# Busy-machine guard. Ansible's cost of a task that only waits is the controller's worker loop, which a busy machine
+# inflates several times over (35-44 ms of CPU per second of a sleeping task on a quiet 2-core machine, 268 ms at a
+# load average near 4): figures taken while other work ran are not published (exit BUSY_EXIT) unless --allow-busy.
+BUSY_START_LOAD = 1.0  # 1-minute load average before the run (nothing of the benchmark runs yet)
+BUSY_START_WAIT = 120.0  # seconds to wait for the load to fall below BUSY_START_LOAD (a previous run's tail)
+BUSY_OTHER_CORES = 0.25  # CPU of processes outside the benchmark's tree, mean over the run, in cores
+BUSY_OTHER_CORES_PEAK = 0.75  # the same over any one LOAD_SAMPLE_SECONDS window
+LOAD_SAMPLE_SECONDS = 10.0
+BUSY_EXIT = 3
+CLK_TCK = os.sysconf('SC_CLK_TCK')
 
 
 class BenchError(Exception):
@@ -192,6 +209,125 @@ def check_clock(sim):
     if len(logged) != 1 or not before - 0.001 <= logged[0] <= after + 0.001:
         raise BenchError('the simulator clock is not comparable with this process (%s not in [%s, %s])'
                          % (logged, before, after))
+
+
+# --------------------------------------------------------------------------------------------- machine load
+def proc_table():
+    """pid -> (ppid, CPU seconds of it and of its reaped children, threads, RSS bytes) for every process in /proc."""
+    table = {}
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % name, encoding='ascii', errors='replace') as handle:
+                text = handle.read()
+        except OSError:
+            continue  # it ended while we listed
+        # the command name (field 2) may hold spaces and brackets: the fields that follow start after the last ')'
+        fields = text[text.rindex(')') + 2:].split()
+        table[int(name)] = (int(fields[1]), sum(int(value) for value in fields[11:15]) / CLK_TCK, int(fields[17]),
+                            int(fields[21]) * resource.getpagesize())
+    return table
+
+
+def descendants(table, roots):
+    """The pids of roots and of every process below them that is still there."""
+    children = {}
+    for pid, row in table.items():
+        children.setdefault(row[0], []).append(pid)
+    found, todo = [], [pid for pid in roots if pid in table]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def own_cpu():
+    """CPU seconds of this process, its reaped children and every live process below it.
+
+    RUSAGE_CHILDREN only holds children that have been waited for; a running ansible-playbook is in /proc, with
+    the CPU of the forks it reaped in its own cutime/cstime."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    table = proc_table()
+    live = sum(table[pid][1] for pid in descendants(table, [os.getpid()]) if pid != os.getpid())
+    return sum(u.ru_utime + u.ru_stime for u in usage) + live
+
+
+def machine_busy_seconds():
+    """CPU seconds every core of the machine spent busy (user, nice, system, irq, softirq), from /proc/stat."""
+    with open('/proc/stat', encoding='ascii') as handle:
+        fields = handle.readline().split()
+    return sum(int(fields[index]) for index in (1, 2, 3, 6, 7)) / CLK_TCK
+
+
+class LoadMonitor:
+    """Samples, in a thread, the 1-minute load average and the CPU that processes outside this benchmark's tree
+    used: the machine's busy time minus our own (own_cpu), both in seconds, per LOAD_SAMPLE_SECONDS window."""
+
+    def __init__(self):
+        self.samples = []
+        self.start_load = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name='load-monitor', daemon=True)
+
+    def wait_quiet(self):
+        """Before anything of ours runs: give a previous run's load BUSY_START_WAIT seconds to fall."""
+        deadline = time.monotonic() + BUSY_START_WAIT
+        while os.getloadavg()[0] > BUSY_START_LOAD and time.monotonic() < deadline:
+            progress('load average %.2f is above %.2f: waiting for it to fall' % (os.getloadavg()[0], BUSY_START_LOAD))
+            time.sleep(15)
+        self.start_load = os.getloadavg()[0]
+
+    def start(self):
+        self._sample()
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _run(self):
+        while not self._stop.wait(LOAD_SAMPLE_SECONDS):
+            self._sample()
+
+    def _sample(self):
+        self.samples.append((time.monotonic(), os.getloadavg()[0], machine_busy_seconds(), own_cpu()))
+
+    def summary(self):
+        """dict(start, highest, end load; others: mean cores over the run, peak: highest window; busy: reasons)."""
+        windows = [((b[2] - a[2]) - (b[3] - a[3])) / (b[0] - a[0])
+                   for a, b in zip(self.samples, self.samples[1:]) if b[0] > a[0]]
+        first, last = self.samples[0], self.samples[-1]
+        others = ((last[2] - first[2]) - (last[3] - first[3])) / max(last[0] - first[0], 1e-6)
+        result = dict(start=self.start_load, highest=max(sample[1] for sample in self.samples), end=last[1],
+                      others=others, peak=max(windows) if windows else others)
+        reasons = []
+        if result['start'] > BUSY_START_LOAD:
+            reasons.append('load average %.2f at the start (limit %.2f)' % (result['start'], BUSY_START_LOAD))
+        if result['others'] > BUSY_OTHER_CORES:
+            reasons.append('other processes used %.2f cores on average (limit %.2f)' % (others, BUSY_OTHER_CORES))
+        if result['peak'] > BUSY_OTHER_CORES_PEAK:
+            reasons.append('other processes used %.2f cores over %g s (limit %.2f)'
+                           % (result['peak'], LOAD_SAMPLE_SECONDS, BUSY_OTHER_CORES_PEAK))
+        result['busy'] = reasons
+        return result
+
+
+def load_lines(load):
+    """The machine section's lines about the load."""
+    return [('load average (1 min) at start / highest during / end',
+             '%.2f / %.2f / %.2f (the benchmark\'s own processes count in it)' % (
+                 load['start'], load['highest'], load['end'])),
+            ('CPU of other processes (outside the benchmark\'s process tree, /proc/stat busy time minus its own)',
+             '%.2f cores on average, %.2f at most over %g s (limits %.2f and %.2f)' % (
+                 load['others'], load['peak'], LOAD_SAMPLE_SECONDS, BUSY_OTHER_CORES, BUSY_OTHER_CORES_PEAK))]
+
+
+BUSY_WARNING = ('> **Warning: the machine was busy during this run** ({reasons}). Every figure below, CPU and '
+                'wall alike, is inflated by the other work: rerun `make bench` on a quiet machine before relying '
+                'on it.\n\n')
 
 
 # --------------------------------------------------------------------------------------------- single handle
@@ -684,13 +820,16 @@ def parse_args(argv=None):
                         help='length of the job without sync progress (s; 0: none)')
     parser.add_argument('--only', choices=SECTIONS, action='append',
                         help='run only this part (repeatable); the doc is then not written unless --doc is given')
+    parser.add_argument('--allow-busy', action='store_true',
+                        help='write the doc even when the machine was busy, with a warning at its top (default: '
+                        'exit %d without writing it)' % BUSY_EXIT)
     parser.add_argument('--doc', default=None,
                         help='markdown file to write (default docs/performance.md on a full run; empty: do not write)')
     return parser.parse_args(argv)
 
 
-def measure(runner, sim, workdir, args, only):
-    """Run the parts asked for, in order; return (markdown sections, targets)."""
+def measure(runner, sim, workdir, args, only, machine):
+    """Run the parts asked for, in order; return (markdown sections, targets). Adds to the machine lines."""
     sections, goals = [], []
     if 'single' in only:
         single = compare_single(runner, sim, args)
@@ -715,28 +854,39 @@ def main(argv=None):
     command = 'make bench' if os.environ.get('MAKELEVEL') else ' '.join(
         [os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(ROOT) else sys.executable,
          'tests/perf/bench.py'] + sys.argv[1:])
+    monitor = LoadMonitor()
+    monitor.wait_quiet()
     workdir = tempfile.mkdtemp(prefix='element-bench-')
     sim = Simulator(workdir)
+    monitor.start()
     try:
         collections_root = stage_collection(workdir)
         sim.start()
         check_clock(sim)
         runner = Runner(workdir, collections_root, sim)
         machine = machine_info(runner)
-        load_start = os.getloadavg()[0]
-        sections, goals = measure(runner, sim, workdir, args, only)
-        machine.append(('load average (1 min) at start / end', '%.2f / %.2f' % (load_start, os.getloadavg()[0])))
+        sections, goals = measure(runner, sim, workdir, args, only, machine)
     except (BenchError, subprocess.CalledProcessError, requests.RequestException, OSError) as exc:
         progress('measurement failed: %s' % exc)
         return 1
     finally:
         sim.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+        monitor.stop()
+    load = monitor.summary()
+    machine += load_lines(load)
     text = render(sections, goals, machine)
+    if load['busy']:
+        text = BUSY_WARNING.replace('{reasons}', '; '.join(load['busy'])) + text
     sys.stdout.write(text)
     missed = [goal[0] for goal in goals if not goal[2]]
     sys.stdout.write('\ntargets met: %d of %d%s\n' % (len(goals) - len(missed), len(goals),
                                                       ('; missed: ' + '; '.join(missed)) if missed else ''))
+    if load['busy'] and not args.allow_busy:
+        progress('the machine was busy during the run (%s): %s; rerun on a quiet machine (--allow-busy writes the '
+                 'doc anyway, with the warning at its top)' % ('; '.join(load['busy']), (
+                     '%s not written' % os.path.relpath(doc_path, ROOT)) if doc_path else 'the figures above are suspect'))
+        return BUSY_EXIT
     if doc_path:
         with open(doc_path, 'w', encoding='utf-8') as doc:
             doc.write(DOC_HEAD.replace('{command}', command, 1) + text)
