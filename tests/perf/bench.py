@@ -1003,7 +1003,16 @@ How to read it:
 - **poll rounds** are calls grouped by time (a pause of more than half the poll interval starts a new round).
   **released once**: handles read exactly once without keepResult (after their result was held).
 - Both single-handle waits poll at a fixed interval (`poll_interval == max_poll_interval`, `delay` for `until`).
-- Wall-clock figures (overhead, detection, task wall) depend on how busy the machine was: see the load average.
+- Every figure depends on how busy the machine was, CPU as much as wall: see the load average and the CPU of
+  other processes under Machine. The benchmark does not write this page when the 1-minute load average was above
+  1.0 at its start or processes outside its own tree used more than 0.25 cores on average (0.75 over any 10 s);
+  `--allow-busy` writes it anyway, under a warning at the top.
+- Ansible's own cost of a task that only waits (the "ms of CPU per second of a task that only sleeps" below) is
+  the controller's worker loop. On a quiet 2-core machine a 20 s `pause` or `command: sleep` task costs about
+  41-44 ms of CPU per second on ansible-core 2.19, and `internal_poll_interval` does not change it. The 268 ms
+  per second this page once gave (commit 8df59be) was measured at a load average of 3.89 at the start and 4.12 at
+  the end, on the same 2 cores, with other work competing: that was the busy machine's cost, not Ansible's, and
+  it is why the benchmark now refuses such runs.
 - A missed target is reported as missed. For the CPU target, compare the plain and the net figures: the gap is
   Ansible's own cost of a task that is running at all, paid by any wait of the same length, whichever module runs it.
   `get_async_result` also pays its start-up once per task, so the per-poll ratio grows with the job's length
@@ -1028,6 +1037,16 @@ How to read it:
   (the single-handle table's "ms of CPU per second of a task that only sleeps") for 600 s, in both tools, so its
   CPU ratio is smaller than the one at the time scale. Estimate it from the 60 s row: uri pays per call,
   get_async_result mostly per second of the task.
+- **Waiting on N clones** (`make bench BENCH_ARGS='--only eda'` runs just that table, in about 12 minutes): the
+  cost of having N clones watched. N `ansible-playbook` runs, one `get_async_result` at its defaults each (as N
+  AWX jobs waiting on their clone would be), against one `ansible-rulebook` with the `solidfire.element.async_jobs`
+  source (interval 10, its default, and 2) watching all N, its rule printing each finished clone with a `debug`
+  action. **CPU per hour of waiting** is the CPU the watchers' process trees used while every one of them waited
+  (read from /proc), scaled to an hour: what keeping the clones watched costs, apart from the one-off start-up
+  (in **CPU of the whole run**) and from what runs after each clone (a `run_playbook` or job template costs the same
+  in both designs). **processes held**: the processes of those trees sampled during the wait. The rulebook needs
+  .venv/rulebook (`hack/venv.sh .venv/rulebook python3.12 ansible-rulebook==1.3.2 'ansible-core==2.19.*' requests`)
+  and a JDK 17 (hack/java-home.sh).
 
 ## How the wait schedules its reads, and why polling faster does not help the cluster
 
