@@ -1008,8 +1008,9 @@ How to read it:
   1.0 at its start or processes outside its own tree used more than 0.25 cores on average (0.75 over any 10 s);
   `--allow-busy` writes it anyway, under a warning at the top.
 - Ansible's own cost of a task that only waits (the "ms of CPU per second of a task that only sleeps" below) is
-  the controller's worker loop. On a quiet 2-core machine a 20 s `pause` or `command: sleep` task costs about
-  41-44 ms of CPU per second on ansible-core 2.19, and `internal_poll_interval` does not change it. The 268 ms
+  the controller's worker loop. On a quiet 2-core machine it is tens of milliseconds per second on ansible-core
+  2.19: about 41-44 ms for a 20 s `pause` or `command: sleep` task in an earlier measurement (and
+  `internal_poll_interval` does not change it), and the figure below for this run's 10 s pause task. The 268 ms
   per second this page once gave (commit 8df59be) was measured at a load average of 3.89 at the start and 4.12 at
   the end, on the same 2 cores, with other work competing: that was the busy machine's cost, not Ansible's, and
   it is why the benchmark now refuses such runs.
