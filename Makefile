@@ -134,6 +134,7 @@ test: venv
 # A measurement, not a test: not part of `make test`, exits 0 whether or not the targets are met.
 .PHONY: bench
 bench: venv
+	@hack/venv.sh $(RULEBOOK_VENV) $(RULEBOOK_PYTHON) $(RULEBOOK_REQUIREMENTS)
 	$(VENV)/bin/python tests/perf/bench.py $(BENCH_ARGS)
 
 # REPOSITORY: the URL of the collection's public repository, written into the built galaxy.yml only (Galaxy and

@@ -794,7 +794,7 @@ def eda_playbooks(runner, sim, source, count, seconds, wanted):
         watchers.stop()
         for out in outputs:
             out.close()
-    return eda_figures('%d ansible-playbook runs, get_async_result defaults' % count, watchers, end - ready,
+    return eda_figures('%d ansible-playbook run%s, get_async_result defaults' % (count, '' if count == 1 else 's'), watchers, end - ready,
                        cpu_window, before)
 
 
