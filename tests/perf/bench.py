@@ -897,7 +897,8 @@ def render_eda(cases):
               'to exit. **processes held**: the processes in the watchers\' trees, sampled every %g s during the wait '
               '(an ansible-playbook run is its controller process and the worker it forked for the task; the rulebook '
               'is one Python process whose rules engine is a JVM inside it, through jpy, so its threads are counted '
-              'too). RSS is summed over those processes (pages a fork shares with its parent count in both). Every clone must be announced (a debug action prints its handle) and every playbook must end with '
+              'too). RSS is summed over those processes (pages a fork shares with its parent count in both). '
+              'Every clone must be announced (a debug action prints its handle) and every playbook must end with '
               'rc 0, or the measurement fails.' % (
                   ', '.join('%g' % case['seconds'] for case in cases), EDA_START_ALLOWANCE[0],
                   EDA_START_ALLOWANCE[1], EDA_SAMPLE_SECONDS), '']
