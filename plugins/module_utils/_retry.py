@@ -104,15 +104,19 @@ class Retrier:
     deadline: the Deadline of the task; backoff: the Backoff between attempts.
     on_retry: callback(text) for a progress line per transient fault.
     abandoned: callback() that is True once nobody can receive the outcome; checked before every attempt.
+    contacted, since: whether the cluster has answered before, and since when (on the deadline's clock) it has been
+    tried, for a caller that outlives one deadline (the event source's rounds); by default this deadline's own.
     """
 
-    def __init__(self, deadline, backoff, sleep=time.sleep, on_retry=None, abandoned=None):
+    def __init__(self, deadline, backoff, sleep=time.sleep, on_retry=None, abandoned=None, contacted=False,
+                 since=None):
         self.deadline = deadline
+        self._since = deadline.start if since is None else since
         self.backoff = backoff
         self._sleep = sleep
         self._on_retry = on_retry or (lambda text: None)
         self._abandoned = abandoned or (lambda: False)
-        self.contacted = False
+        self.contacted = contacted
         self.transient_errors = 0
         self.last_transient = None
 
@@ -156,7 +160,7 @@ class Retrier:
         self.transient_errors += 1
         self.last_transient = exc
         self._on_retry('transient error, will retry: %s' % (exc,))
-        if not self.contacted and self.deadline.elapsed() >= FIRST_CONTACT_GRACE_SECONDS:
+        if not self.contacted and self.deadline.now() - self._since >= FIRST_CONTACT_GRACE_SECONDS:
             raise ElementNeverReached(
                 'The cluster never answered within %d s: %s. Check hostname, port and the network path.'
                 % (FIRST_CONTACT_GRACE_SECONDS, exc))

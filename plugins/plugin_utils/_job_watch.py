@@ -45,7 +45,6 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     Backoff,
     Deadline,
     ElementGaveUp,
-    ElementNeverReached,
     Retrier,
 )
 
@@ -313,15 +312,11 @@ class JobWatch:
         deadline = Deadline(ROUND_RETRY_SECONDS, self._clock, name='the retry time of one watch round')
         backoff = Backoff(FIRST_RETRY_DELAY, max(self.settings.interval, FIRST_RETRY_DELAY), self._rand)
         retrier = Retrier(deadline, backoff, sleep=self._sleep, abandoned=self._stopping.is_set,
-                          on_retry=lambda text: self._log(logging.WARNING, '%s (%s)' % (text, context)))
-        retrier.contacted = self._contacted
+                          on_retry=lambda text: self._log(logging.WARNING, '%s (%s)' % (text, context)),
+                          contacted=self._contacted, since=self._started)
         try:
             return retrier.call(function, self._client.http_timeout, context, *args, **kwargs)
         except ElementGaveUp as exc:
-            if not retrier.contacted and self._clock() - self._started >= FIRST_CONTACT_GRACE_SECONDS:
-                raise ElementNeverReached(
-                    'The cluster never answered within %d s: %s. Check hostname, port and the network path.'
-                    % (FIRST_CONTACT_GRACE_SECONDS, retrier.last_transient))
             self._log(logging.WARNING, '%s. The source keeps watching and tries again in %s s.'
                       % (exc, self.settings.interval))
             self._gave_up = True
