@@ -6,7 +6,8 @@
 # runs the rulebook of docs/examples/rulebooks as written (its playbooks beside it) while it drives the cluster:
 # a job complete before the start, a clone that finishes, a job that fails, a job no rule matches, faults in the
 # middle of the watch, then a second clone. check.py asserts what the playbooks received and what the cluster saw.
-# Exits non-zero when anything fails, and when the password shows up in the rulebook's output.
+# Exits non-zero when anything fails, and when the password shows up in the rulebook's output (its debug log, -vv,
+# and every event it received, --print-events).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null
@@ -53,7 +54,7 @@ before=$(sim_call SimCreateJob '{"seconds": 0}' asyncHandle)
 
 echo "== ansible-rulebook docs/examples/rulebooks/clone_events.yml (as written)"
 cp -R docs/examples/rulebooks "$work/rulebooks"
-(cd "$work/rulebooks" && exec ansible-rulebook --rulebook clone_events.yml --inventory inventory.yml -v) \
+(cd "$work/rulebooks" && exec ansible-rulebook --rulebook clone_events.yml --inventory inventory.yml -vv --print-events) \
     > "$work/rulebook.log" 2>&1 &
 rulebook_pid=$!
 
