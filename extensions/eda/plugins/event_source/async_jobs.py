@@ -177,3 +177,5 @@ if __name__ == '__main__':
         asyncio.run(main(PrintingQueue(), json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}))
     except KeyboardInterrupt:
         pass
+    except (RuntimeError, ValueError) as exc:  # why the source ended, already in words for the user
+        sys.exit(str(exc))
