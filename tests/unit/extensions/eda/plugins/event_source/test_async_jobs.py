@@ -16,7 +16,6 @@ import sys
 import time
 
 import pytest
-import requests
 import yaml
 
 from ansible_collections.solidfire.element.plugins.plugin_utils import _job_watch
@@ -26,6 +25,7 @@ SOURCE = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'asy
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
 
 # pylint: disable=wrong-import-position
+import simctl  # noqa: E402
 from launch import launch  # noqa: E402
 
 PASSWORD = 'eda-Secr3t-pa55word'
@@ -52,16 +52,14 @@ def simulator(tmp_path):
 
 
 class Sim:
-    """Control calls to the simulator (Sim* methods and ordinary API calls)."""
+    """Control calls to the simulator (Sim* methods and ordinary API calls), through simctl's one."""
 
     def __init__(self, launched):
         self.launched = launched
-        self.session = requests.Session()
-        self.session.auth = (launched.username, launched.password)
 
     def call(self, method, params=None):
-        answer = self.session.post(self.launched.url + '/json-rpc/12.3', json=dict(method=method, params=params or {}, id=1),
-                                   verify=self.launched.ca, timeout=30).json()
+        answer = simctl.call(self.launched.url + '/json-rpc/12.3', method, params or {},
+                             auth=(self.launched.username, self.launched.password), ca=self.launched.ca)
         assert 'error' not in answer, answer
         return answer['result']
 
