@@ -273,6 +273,9 @@ class ElementClient:
         self.username = username
         self._password = password
         self.http_timeout = float(http_timeout)
+        # what sibling() needs; an injected session (tests) is shared, a real client's sibling opens its own
+        self._settings = dict(endpoint=endpoint, username=username, password=password, validate_certs=validate_certs,
+                              ca_path=ca_path, http_timeout=http_timeout, session=session)
         self._connections = weakref.WeakSet()
         if session is None:
             session = requests.Session()
@@ -291,6 +294,11 @@ class ElementClient:
     def close(self):
         self._session.close()
 
+    def sibling(self):
+        """Another client of the same endpoint and credentials with connections of its own: requests can run
+        beside this client's (see _burst.py), and cutting one off never touches the other's sockets."""
+        return ElementClient(**self._settings)
+
     def abort(self):
         """From another thread: cut off the request in flight, which then ends at once as a transient error."""
         self._abort_connections()
@@ -302,10 +310,11 @@ class ElementClient:
         when not given).
         """
         self._request_id += 1
-        body = {'method': method, 'params': params or {}, 'id': self._request_id}
+        request_id = self._request_id
+        body = {'method': method, 'params': params or {}, 'id': request_id}
         seconds = float(timeout if timeout is not None else self.http_timeout)
         status, content = self._exchange(method, body, seconds)
-        return self._parse(method, status, content, self._request_id)
+        return self._parse(method, status, content, request_id)
 
     def get_async_result(self, handle, keep_result=True, timeout=None):
         """GetAsyncResult; a missing handle raises ElementHandleGone (the only place that name means 'gone')."""

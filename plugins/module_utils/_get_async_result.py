@@ -15,6 +15,7 @@ import random
 import re
 import time
 
+from ansible_collections.solidfire.element.plugins.module_utils._burst import BURST_CONNECTIONS
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
     CONNECTION_SPEC,
     WAIT_SPEC,
@@ -98,6 +99,7 @@ def run(params, prepared, check_mode=False, on_event=None, abandoned=None, clien
             rand=rand,
             on_event=on_event,
             abandoned=abandoned,
+            connections=BURST_CONNECTIONS,
         )
         return task_result(waiter.run(handles), many=many, params=params, would_release=would_release)
 

@@ -1,30 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""When to read next: just after a clone's predicted end, else backoff bounded by the time waited. Private to the
-collection.
+"""When the next poll round starts: at the nearest read any clone's predicted end asks for, else backoff bounded by
+the time waited, and never more than one polling round per poll_interval on average. Private to the collection.
 
-- With a predicted end (from a clone's ListSyncJobs figures), read END_MARGIN after it when it comes from the
-  measured byte counters and rate; from Element's remainingTime alone, read again halfway to it while it is more
-  than HALVING_ABOVE seconds away first (each read brings a fresh estimate, and one that is 20 % off is then off
-  by less and less). Never later than max_poll_interval from now. Around that end the gap may
-  shrink below poll_interval, to TIGHT_INTERVAL at the least and for TIGHT_READS reads in a row at the most: the
-  estimate is noisy, and that is how the end is noticed within a second anyway.
-- Without one (bulk volume, drives, unknown job types, or a clone without figures), the capped backoff, but never
-  a gap longer than a tenth of the time waited so far (within poll_interval .. max_poll_interval), so the lag
-  after a job ends stays a small part of its length.
-- Whatever the estimates say, never more than one request per poll_interval on average over the wait: polling
-  an Element cluster faster does not make a job end sooner, it only adds xDBVersionMismatch contention.
+- Clones with figures (ListSyncJobs) each say when they want their next look (see _tracking.py: just after a
+  measured predicted end, halfway to one from remainingTime alone, a few quick reads once it has passed). The
+  round starts at the nearest of those, however many clones share the wait: each is noticed as a lone one is.
+- Jobs without figures (bulk volume, drives, unknown job types, a clone without figures): the capped backoff, but
+  never a gap longer than a tenth of the time waited so far (within poll_interval .. max_poll_interval), so the
+  lag after a job ends stays a small part of its length. Never later than max_poll_interval from now.
+- The rate rule limits polling, not work: it counts polling rounds (a round reads at most one ListSyncJobs, one
+  ListAsyncResults and a few handles that are due), never the reads of results a round found finished or the
+  releases. At most one round per poll_interval on average over the wait; and while clones are still to end, the
+  rounds the wait can still afford until the last predicted end are spread evenly over the time until then (never
+  further apart than poll_interval), so a burst of quick reads early cannot leave the last clones waiting a whole
+  poll_interval each.
+Polling an Element cluster faster does not make a job end sooner; it only adds xDBVersionMismatch contention.
 Pure Python; runs on targets (Python 2.7 and 3.6+).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-END_MARGIN = 0.25
-HALVING_ABOVE = 4.0
-TIGHT_INTERVAL = 0.5
-TIGHT_READS = 4
 ELAPSED_FRACTION = 0.1
 
 
@@ -35,38 +33,26 @@ class Schedule:
         self.poll_interval = float(poll_interval)
         self.max_poll_interval = float(max(max_poll_interval, poll_interval))
         self._backoff = backoff
-        self._tight_streak = 0  # gaps under poll_interval in a row
-        self._late_reads = 0  # quick reads since the predicted end passed
 
-    def next_delay(self, elapsed, requests, predicted_in=None, measured=False):
-        """Seconds to sleep. elapsed: time waited so far; requests: requests sent so far; predicted_in: seconds
-        until the earliest predicted end (negative once passed), or None without an estimate; measured: whether
-        that end comes from byte counters and rate rather than from the cluster's remainingTime estimate."""
-        delay = self._from_prediction(predicted_in, measured)
-        if delay is None:
-            delay = min(self._backoff.next_delay(), max(self.poll_interval, ELAPSED_FRACTION * elapsed))
-        delay = min(delay, self.max_poll_interval)
-        if delay < self.poll_interval:
-            if self._tight_streak >= TIGHT_READS:
-                delay = self.poll_interval
-            else:
-                self._tight_streak += 1
-        if delay >= self.poll_interval:
-            self._tight_streak = 0
-        # the average rate: after the first request, one per poll_interval at the most
-        return max(delay, (requests - 1) * self.poll_interval - elapsed, 0.0)
+    def next_delay(self, elapsed, rounds, wanted_in=None, unestimated=True, horizon=None):
+        """Seconds to sleep.
 
-    def _from_prediction(self, predicted_in, measured):
-        if predicted_in is None:
-            return None
-        if predicted_in + END_MARGIN > 0:
-            self._late_reads = 0
-            if predicted_in > HALVING_ABOVE and not measured:
-                return predicted_in / 2.0
-            return max(TIGHT_INTERVAL, predicted_in + END_MARGIN)
-        # the end has passed and the job still runs: a few quick reads, then the normal schedule until a new
-        # estimate puts the end ahead again
-        if self._late_reads < TIGHT_READS:
-            self._late_reads += 1
-            return TIGHT_INTERVAL
-        return None
+        elapsed: time waited so far; rounds: polling rounds so far; wanted_in: seconds until the nearest look a
+        clone's estimate asks for, or None; unestimated: whether some pending job has no estimate to go by;
+        horizon: seconds until the last predicted end among the clones, or None.
+        """
+        candidates = [] if wanted_in is None else [wanted_in]
+        if unestimated or not candidates:
+            candidates.append(min(self._backoff.next_delay(), max(self.poll_interval, ELAPSED_FRACTION * elapsed)))
+        delay = min(min(candidates), self.max_poll_interval)
+        return max(delay, self.earliest(elapsed, rounds, horizon), 0.0)
+
+    def earliest(self, elapsed, rounds, horizon=None):
+        """The soonest (in seconds from now) the next round may start under the rate rule."""
+        # one round per poll_interval on average, counted from the first
+        floor = (rounds - 1) * self.poll_interval - elapsed
+        if horizon is not None and horizon > 0:
+            affordable = 1 + (elapsed + horizon) / self.poll_interval - rounds
+            if affordable >= 1:
+                floor = max(floor, min(horizon / affordable, self.poll_interval))
+        return floor

@@ -7,9 +7,11 @@ Private to the collection. Pure Python with an injectable clock, sleep and rando
 without sleeping; it never imports Ansible and never speaks HTTP itself (it is given an ElementClient).
 Runs on targets, so it stays compatible with every Python a supported ansible-core allows there.
 
-Rules it keeps: every poll reads with keepResult true; a handle is released (read with keepResult false) only
-after its outcome is held in memory and only when asked to; transient faults are retried inside one monotonic
-deadline that also counts the time spent inside requests; fatal faults end the wait at once.
+Rules it keeps: every poll reads with keepResult true; a finished result is read as soon as a round sees it, and
+that read never delays the next round (the rate rule counts polling rounds only); a handle is released (read
+with keepResult false) only after every outcome of the wait is held in memory and only when asked to; transient
+faults are retried inside one monotonic deadline that also counts the time spent inside requests; fatal faults
+end the wait at once.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +20,7 @@ __metaclass__ = type
 import random
 import time
 
+from ansible_collections.solidfire.element.plugins.module_utils import _burst
 from ansible_collections.solidfire.element.plugins.module_utils._answers import (
     ERROR,
     FATAL,
@@ -31,7 +34,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementHandleGone,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._progress import aggregate, clone_identity, describe
+from ansible_collections.solidfire.element.plugins.module_utils._progress import clone_identity, describe
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     MIN_USEFUL_TIMEOUT,
     MONOTONIC,
@@ -41,14 +44,14 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     OutOfTime,
     Retrier,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._schedule import END_MARGIN, Schedule
+from ansible_collections.solidfire.element.plugins.module_utils._schedule import Schedule
+from ansible_collections.solidfire.element.plugins.module_utils._tracking import CloneTrack, sync_figures
+from ansible_collections.solidfire.element.plugins.module_utils._wait_lines import Lines
 
-HEARTBEAT_SECONDS = 20.0
 RELEASE_ATTEMPTS = 3
-# A clone job whose sync entries were looked for this many rounds in a row without a hit is read directly.
-SYNC_MISSES = 2
-# After this many reads at a predicted end that found the clone still running, its estimates are not used.
-ESTIMATE_MISSES = 6
+# Up to this many handles a round must look at are read one by one; more, or any job without figures in a wait on
+# several handles, and one ListAsyncResults looks at them all.
+DIRECT_READS = 4
 # Sleeps shorter than this are skipped: time that small may not even move a clock's float value.
 SLEEP_RESOLUTION = 1e-3
 
@@ -56,9 +59,7 @@ SLEEP_RESOLUTION = 1e-3
 class Outcome:
     """What is known about one handle: its state, the last API answer for it, and what happened to it."""
 
-    __slots__ = ('handle', 'state', 'response', 'message', 'released', 'release_warning',
-                 'identity', 'progress', 'predicted_end', 'sync_misses', 'best_percent', 'estimate_misses',
-                 'recheck')
+    __slots__ = ('handle', 'state', 'response', 'message', 'released', 'release_warning', 'track')
 
     def __init__(self, handle, identity=None):
         self.handle = handle
@@ -67,17 +68,20 @@ class Outcome:
         self.message = None
         self.released = False
         self.release_warning = None
-        self.identity = identity  # the clone it fills (CloneIdentity), once known
-        self.progress = None  # the last aggregated ListSyncJobs figures
-        self.predicted_end = None  # clock time the clone should end, from its remainingTime
-        self.sync_misses = 0
-        self.best_percent = None
-        self.estimate_misses = 0  # reads at a predicted end that found the clone still running
-        self.recheck = False  # after such a read: the next round reads the sync figures, not the handle
+        self.track = CloneTrack(identity) if identity is not None else None  # the clone it fills, once known
 
     @property
     def finished(self):
         return self.state in FINISHED_STATES
+
+    @property
+    def pending(self):
+        return self.state in (None, RUNNING)
+
+    @property
+    def progress(self):
+        """The clone's last ListSyncJobs figures, or None."""
+        return self.track.progress if self.track is not None else None
 
     def observe(self, response):
         """Record a GetAsyncResult answer; return True when it differs in status or details from the last one.
@@ -90,10 +94,12 @@ class Outcome:
         except ElementError:
             self.response = response
             raise
-        if self.state == RUNNING:
-            self.identity = clone_identity(self.response, known=self.identity)
-        else:
-            self.predicted_end = None
+        if self.state == RUNNING and self.track is None:
+            identity = clone_identity(self.response)
+            if identity is not None:
+                self.track = CloneTrack(identity)
+        elif self.state != RUNNING and self.track is not None:
+            self.track.predicted_end = None
         return (previous.get('status'), previous.get('details')) != (response.get('status'), response.get('details'))
 
 
@@ -116,54 +122,63 @@ class WaitReport:
 class Waiter:
     """Waits on one or many async handles of one cluster.
 
-    client: an ElementClient (get_async_result, list_async_results, list_sync_jobs and http_timeout).
+    client: an ElementClient (get_async_result, list_async_results, list_sync_jobs, http_timeout, and sibling()
+      when connections > 1).
     timeout: total seconds for the wait, measured on the monotonic clock, requests and the release included.
     wait: False means a single read of each handle, no sleeping.
-    release: read each finished handle once more with keepResult false, after its outcome is held.
-    on_event: callback(kind, text) for progress lines: 'status', 'progress', 'heartbeat', 'retry', 'release'.
+    release: read each finished handle once more with keepResult false, after every outcome is held.
+    connections: how many keep-alive connections a burst of reads or releases may use (see _burst.py).
+    on_event: callback(kind, text) for progress lines (kinds in _wait_lines.py).
     abandoned: callback() that is True once nobody can receive the outcome (the controller that started this
       wait was killed); the wait then stops and never releases, so a re-run still finds the result.
     """
 
     def __init__(self, client, timeout, poll_interval, max_poll_interval, wait=True, release=False,
-                 clock=MONOTONIC, sleep=time.sleep, rand=random.random, on_event=None, abandoned=None):
+                 clock=MONOTONIC, sleep=time.sleep, rand=random.random, on_event=None, abandoned=None,
+                 connections=1):
         self.client = client
         self.timeout = float(timeout)
         self.wait = wait
         self.release = release
+        self.connections = max(1, int(connections))
         self._clock = clock
         self._sleep = sleep
         self._backoff = Backoff(poll_interval, max_poll_interval, rand)
         self._schedule = Schedule(poll_interval, max_poll_interval, self._backoff)
-        self._on_event = on_event or (lambda kind, text: None)
+        self._on_event = on_event
         self._abandoned = abandoned or (lambda: False)
         self.abandoned = False
         self._deadline = None
         self._retrier = None
-        self._last_line = None
+        self._lines = None
+        self._siblings = []
         self._sync_usable = True  # until ListSyncJobs is refused (an older API or a limited user)
         self.polls = 0
-        self.requests = 0
 
     # ----------------------------------------------------------------------------------------------- public
     def run(self, handles, identities=None):
         """Wait on handles; identities: {handle: CloneIdentity} known from a start answer (volume_clone)."""
         self._deadline = Deadline(self.timeout, self._clock)
+        self._lines = Lines(len(handles), self._deadline, self._on_event)
         self._retrier = Retrier(self._deadline, self._backoff, self._sleep,
-                                on_retry=lambda text: self._event('retry', text), abandoned=self._abandoned)
-        self._last_line = self._deadline.start
+                                on_retry=lambda text: self._lines.emit('retry', text), abandoned=self._abandoned)
         outcomes = [Outcome(handle, identity=(identities or {}).get(handle)) for handle in handles]
         timed_out = False
         try:
-            timed_out = self._poll_until_settled(outcomes)
-        except ElementError as exc:
-            for outcome in outcomes:
-                if not outcome.finished and outcome.state != GONE:
-                    outcome.state, outcome.message = FATAL, str(exc)
-        except Abandoned:
-            self.abandoned = True
-        if self.release and not (self.abandoned or self._abandoned()):
-            self._release_finished(outcomes)
+            try:
+                timed_out = self._poll_until_settled(outcomes)
+            except ElementError as exc:
+                for outcome in outcomes:
+                    if not outcome.finished and outcome.state != GONE:
+                        outcome.state, outcome.message = FATAL, str(exc)
+            except Abandoned:
+                self.abandoned = True
+            if self.release and not (self.abandoned or self._abandoned()):
+                self._release_finished(outcomes)
+        finally:
+            for sibling in self._siblings:
+                sibling.close()
+            self._siblings = []
         last = self._retrier.last_transient
         return WaitReport(outcomes, self._deadline.elapsed(), self.polls, self._retrier.transient_errors,
                           str(last) if last is not None else None, timed_out=timed_out)
@@ -182,51 +197,65 @@ class Waiter:
                 return True
             except ElementTransientError as exc:
                 self._retrier.note_transient(exc)
-            if not any(self._pending(outcome) for outcome in outcomes):
+            if not any(outcome.pending for outcome in outcomes):
+                self._lines.summary(outcomes, None)
                 return False
             if not self.wait and all(outcome.state is not None for outcome in outcomes):
                 return False  # without waiting, one successful read of each handle is enough
             remaining = self._deadline.remaining()
             if remaining <= 0:
                 return True
-            predicted_in, measured = self._prediction(outcomes)
-            delay = self._schedule.next_delay(self._deadline.elapsed(), self.requests, predicted_in, measured=measured)
+            delay, predicted_in = self._next_delay(outcomes)
+            self._lines.summary(outcomes, predicted_in)
             self._sleep_with_heartbeat(min(delay, remaining), outcomes)
 
-    @staticmethod
-    def _pending(outcome):
-        return outcome.state in (None, RUNNING)
+    def _next_delay(self, outcomes):
+        """(seconds until the next round, seconds until the nearest predicted end or None)."""
+        now = self._clock()
+        pending = [outcome for outcome in outcomes if outcome.pending]
+        followed = [outcome.track for outcome in pending if self._follows(outcome)]
+        wanted = [value for value in (track.wanted_in(now) for track in followed) if value is not None]
+        ends = [track.predicted_end - now for track in followed if track.predicted_end is not None]
+        delay = self._schedule.next_delay(
+            self._deadline.elapsed(), self.polls,
+            wanted_in=min(wanted) if wanted else None,
+            unestimated=len(wanted) < len(pending),
+            horizon=max(ends) if ends else None)
+        ahead = [end for end in ends if end > 0]
+        return delay, (min(ahead) if ahead else None)
 
     def _poll_round(self, outcomes):
-        """One round: GetAsyncResult for clones whose predicted end has passed, one ListSyncJobs for the other
-        clones with sync figures (it is their liveness check), then the reads the other handles need."""
+        """One round. Clones followed through ListSyncJobs: one ListSyncJobs for all of them (or, when every one is
+        due and there are few, a read of each handle); then the handles that need a look, one by one when few,
+        else with one ListAsyncResults; then a read of every result found finished."""
         self.polls += 1
-        pending = [outcome for outcome in outcomes if self._pending(outcome)]
-        tracked = [outcome for outcome in pending if self.wait and self._tracks(outcome)]
         now = self._clock()
-        due = [outcome for outcome in tracked if outcome.predicted_end is not None and now >= outcome.predicted_end
-               and not outcome.recheck]
-        to_read = due + self._check_sync_progress([outcome for outcome in tracked if outcome not in due])
-        untracked = [outcome for outcome in pending if outcome not in tracked]
-        if len(outcomes) > 1 and untracked:
-            self._poll_many(untracked)
+        pending = [outcome for outcome in outcomes if outcome.pending]
+        followed = [outcome for outcome in pending if self._follows(outcome)]
+        due = [outcome for outcome in followed if outcome.track.due(now)]
+        if followed and len(due) == len(followed) and len(due) <= DIRECT_READS:
+            to_look = list(due)  # nothing else needs the figures this round: the handles say whether they ended
         else:
-            to_read += untracked
-        for outcome in to_read:
-            self._read(outcome)
+            due = []
+            to_look = self._check_sync_progress(followed)
+        others = [outcome for outcome in pending if outcome not in followed]
+        if len(outcomes) > 1 and (others or len(to_look) > DIRECT_READS):
+            self._look_by_listing(to_look + others)
+        else:
+            self._read_all(to_look + others)
         for outcome in due:
             if outcome.state == RUNNING:
-                self._missed_end(outcome)
+                outcome.track.missed_end(self._clock())
 
-    def _tracks(self, outcome):
+    def _follows(self, outcome):
         """Whether ListSyncJobs stands in for this handle's read: a clone seen running at least once (a direct
-        read confirms the handle exists and gives its times), whose sync entries keep being found."""
-        return (self._sync_usable and outcome.state == RUNNING and outcome.identity is not None
-                and outcome.sync_misses < SYNC_MISSES)
+        read or a listing confirms the handle exists and gives its times), whose sync entries keep being found."""
+        return (self.wait and self._sync_usable and outcome.state == RUNNING and outcome.track is not None
+                and outcome.track.followed)
 
-    def _check_sync_progress(self, tracked):
-        """Note the figures of every tracked clone; return those to read: their sync is over."""
-        if not tracked:
+    def _check_sync_progress(self, followed):
+        """Note the figures of every followed clone; return those whose handle to look at: their sync is over."""
+        if not followed:
             return []
         try:
             sync_jobs = self._request(self.client.list_sync_jobs)
@@ -234,68 +263,33 @@ class Waiter:
             raise
         except ElementError as exc:
             self._sync_usable = False
-            self._event('status', 'no clone progress from ListSyncJobs (%s): polling GetAsyncResult' % (exc,))
-            return list(tracked)
+            self._lines.emit('status', 'no clone progress from ListSyncJobs (%s): polling GetAsyncResult' % (exc,))
+            return list(followed)
         now = self._clock()
-        to_read = []
-        for outcome in tracked:
-            progress = aggregate(sync_jobs, outcome.identity)
+        figures = sync_figures(sync_jobs, [outcome.track for outcome in followed])
+        to_look = []
+        for outcome in followed:
+            progress = figures[id(outcome.track)]
             if progress is None:
-                outcome.sync_misses += 1
-                outcome.predicted_end = None
-                to_read.append(outcome)
-            else:
-                outcome.sync_misses = 0
-                self._note_progress(outcome, progress, now)
-            outcome.recheck = False
-        return to_read
+                outcome.track.missing()
+                to_look.append(outcome)
+            elif outcome.track.note(progress, now):
+                self._lines.emit_progress(describe(outcome.handle, outcome.track.identity, progress))
+        return to_look
 
-    def _note_progress(self, outcome, progress, now):
-        """Keep the figures, predict the end (unless the figures went backwards or the estimates have proved
-        wrong too often), print a line when they moved."""
-        previous = outcome.progress
-        outcome.progress = progress
-        if outcome.identity.clone_id is None and progress.get('clone_id') is not None:
-            outcome.identity.clone_id = progress['clone_id']  # matched by volume: now known by its cloneID too
-        percent = progress.get('percent_complete')
-        backwards = percent is not None and outcome.best_percent is not None and percent < outcome.best_percent
-        if percent is not None and not backwards:
-            outcome.best_percent = percent
-        remaining = progress.get('remaining_time')
-        trusted = remaining is not None and not backwards and outcome.estimate_misses < ESTIMATE_MISSES
-        outcome.predicted_end = now + remaining if trusted else None
-        if previous is None or int(previous.get('percent_complete') or 0) != int(percent or 0):
-            self._event('progress', describe(outcome.handle, outcome.identity, progress))
-
-    def _missed_end(self, outcome):
-        """Read at its predicted end, the clone still runs: its end is near, so its sync figures are read again
-        soon (a few quick reads), until its estimates have proved wrong too often."""
-        outcome.estimate_misses += 1
-        passed = self._clock() - 2 * END_MARGIN
-        outcome.predicted_end = passed if outcome.estimate_misses < ESTIMATE_MISSES else None
-        outcome.recheck = outcome.predicted_end is not None
-
-    def _prediction(self, outcomes):
-        """(seconds to the earliest predicted end, whether it was measured), or (None, False)."""
-        ends = [(outcome.predicted_end, bool((outcome.progress or {}).get('remaining_measured')))
-                for outcome in outcomes if self._pending(outcome) and outcome.predicted_end is not None
-                and self._tracks(outcome)]
-        if not ends:
-            return None, False
-        end, measured = min(ends)
-        return end - self._clock(), measured
-
-    def _poll_many(self, outcomes):
-        """One ListAsyncResults for these handles, then a full read only of those that finished or are missing."""
+    def _look_by_listing(self, outcomes):
+        """One ListAsyncResults for these handles, then a read of those that finished or are missing."""
         entries = self._request(self.client.list_async_results)
         listed = dict((entry.get('asyncResultID'), entry) for entry in entries if isinstance(entry, dict))
+        to_read = []
         for outcome in outcomes:
             entry = listed.get(outcome.handle)
             if entry is None or entry.get('completed'):
                 # Missing from the list: confirm with a direct read, which tells "gone" from a lagging list.
-                self._read(outcome)
+                to_read.append(outcome)
             else:
                 self._note_running_entry(outcome, entry)
+        self._read_all(to_read)
 
     def _note_running_entry(self, outcome, entry):
         response = {
@@ -306,31 +300,73 @@ class Waiter:
             'lastUpdateTime': entry.get('lastUpdateTime'),
         }
         if outcome.observe(response):
-            self._announce(outcome)
+            self._lines.announce(outcome)
+
+    def _read_all(self, outcomes):
+        """A kept read of each, over a few connections when there are many; every answer is recorded before the
+        first failure (if any) is raised."""
+        if len(outcomes) <= 1 or self.connections <= 1:
+            for outcome in outcomes:
+                self._read(outcome)
+            return
+        answers = _burst.each(self._kept_read, outcomes, self._clients(len(outcomes)),
+                              stop=self._abandoned)
+        first_error = None
+        for outcome, response, exc in answers:
+            try:
+                if exc is not None:
+                    raise exc
+                self._observe(outcome, response)
+            except ElementHandleGone as gone:
+                self._gone(outcome, gone)
+            except ElementError as error:
+                first_error = first_error or error
+        if first_error is not None:
+            raise first_error
+
+    def _kept_read(self, client, outcome):
+        return self._retrier.attempt(client.get_async_result, self.client.http_timeout, outcome.handle,
+                                     keep_result=True)
 
     def _read(self, outcome):
         try:
             response = self._request(self.client.get_async_result, outcome.handle, keep_result=True)
         except ElementHandleGone as exc:
-            outcome.state = GONE
-            outcome.message = str(exc)
-            outcome.response = None  # an earlier 'running' answer no longer describes anything
-            self._event('status', 'handle %s: gone (%s)' % (outcome.handle, exc.name))
+            self._gone(outcome, exc)
             return
+        self._observe(outcome, response)
+
+    def _observe(self, outcome, response):
         if outcome.observe(response):
-            self._announce(outcome)
+            self._lines.announce(outcome)
+
+    def _gone(self, outcome, exc):
+        outcome.state = GONE
+        outcome.message = str(exc)
+        outcome.response = None  # an earlier 'running' answer no longer describes anything
+        self._lines.announce(outcome, gone_name=exc.name)
 
     def _request(self, function, *args, **kwargs):
-        self.requests += 1
         return self._retrier.attempt(function, self.client.http_timeout, *args, **kwargs)
+
+    def _clients(self, burst):
+        """The main client and up to connections - 1 siblings (made once, closed when the wait ends)."""
+        wanted = min(self.connections, burst) - 1
+        while len(self._siblings) < wanted:
+            self._siblings.append(self.client.sibling())
+        return [self.client] + self._siblings[:wanted]
 
     # ----------------------------------------------------------------------------------------------- release
     def _release_finished(self, outcomes):
-        for outcome in outcomes:
-            if outcome.finished:
-                self._release_one(outcome)
+        finished = [outcome for outcome in outcomes if outcome.finished]
+        clients = self._clients(len(finished)) if self.connections > 1 else [self.client]
+        _burst.each(self._release_one, finished, clients, stop=self._abandoned)
+        for outcome in finished:
+            if outcome.released:
+                self._lines.released(outcome)
+        self._lines.release_summary(finished)
 
-    def _release_one(self, outcome):
+    def _release_one(self, client, outcome):
         """Read once more without keepResult: the cluster then deletes the result we already hold.
 
         A "gone" answer means the cluster has deleted it: an earlier attempt whose answer was lost did, or someone
@@ -344,7 +380,7 @@ class Waiter:
                 last_error = last_error or 'no time was left before wait_timeout ended'
                 break
             try:
-                self.client.get_async_result(outcome.handle, keep_result=False, timeout=timeout)
+                client.get_async_result(outcome.handle, keep_result=False, timeout=timeout)
             except ElementHandleGone:
                 last_error = None
             except ElementTransientError as exc:
@@ -359,7 +395,6 @@ class Waiter:
             break
         if last_error is None:
             outcome.released = True
-            self._event('release', 'handle %s: released' % outcome.handle)
         else:
             outcome.release_warning = ('handle %s: its result was read and is returned, but releasing it on the '
                                        'cluster failed (%s); it stays until read without keepResult.'
@@ -374,28 +409,8 @@ class Waiter:
             left = wake - now
             if left < SLEEP_RESOLUTION:
                 return
-            until_heartbeat = self._last_line + HEARTBEAT_SECONDS - now
+            until_heartbeat = self._lines.heartbeat_due(now)
             if until_heartbeat < SLEEP_RESOLUTION:
-                self._heartbeat(outcomes)
+                self._lines.heartbeat(outcomes, self.polls)
                 continue
             self._sleep(min(left, until_heartbeat))
-
-    def _heartbeat(self, outcomes):
-        running = [str(outcome.handle) for outcome in outcomes if self._pending(outcome)]
-        self._event('heartbeat', 'still waiting on handle%s %s after %d s (%d polls)'
-                    % ('s' if len(running) > 1 else '', ', '.join(running), self._deadline.elapsed(), self.polls))
-
-    # ----------------------------------------------------------------------------------------------- events
-    def _announce(self, outcome):
-        response = outcome.response
-        text = 'handle %s: %s' % (outcome.handle, response.get('status'))
-        if outcome.state == ERROR:
-            error = response.get('error') or {}
-            text += ' with error %s' % (error.get('name') or error)
-        elif outcome.state == RUNNING and response.get('details') and outcome.progress is None:
-            text += ' %s' % (response.get('details'),)
-        self._event('status', text)
-
-    def _event(self, kind, text):
-        self._last_line = self._clock()
-        self._on_event(kind, '%s [%.0fs]' % (text, self._deadline.elapsed()))

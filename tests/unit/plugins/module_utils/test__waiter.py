@@ -13,9 +13,8 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementHandleGone,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils import _retry, _waiter
+from ansible_collections.solidfire.element.plugins.module_utils import _retry, _wait_lines, _waiter
 from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE, ERROR, FATAL, GONE, RUNNING
-from ansible_collections.solidfire.element.plugins.module_utils._progress import CloneIdentity
 from ansible_collections.solidfire.element.plugins.module_utils._retry import Backoff
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
 
@@ -292,7 +291,7 @@ def test_heartbeat_at_least_every_interval_even_with_long_sleeps(cluster, clock)
     make_waiter(cluster, clock, events=events, poll_interval=100, max_poll_interval=100).run([5])
     times = [clock.now - 300] + [event[0] for event in events]
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
-    assert max(gaps) <= _waiter.HEARTBEAT_SECONDS + LATENCY + 1e-9
+    assert max(gaps) <= _wait_lines.HEARTBEAT_SECONDS + LATENCY + 1e-9
     assert any(event[1] == 'heartbeat' for event in events)
 
 
@@ -550,17 +549,3 @@ def test_list_sync_jobs_refused_falls_back_to_reading_the_handle(watched, clock)
     assert report.outcomes[0].state == COMPLETE and report.outcomes[0].progress is None
     assert [call[0] for call in watched.calls].count('ListSyncJobs') == 1
     assert any('no clone progress from ListSyncJobs' in text for _now, _kind, text in events)
-
-
-def test_progress_figures_going_backwards_are_not_trusted_for_the_schedule(watched, clock):
-    watched.jobs[5] = clone_job(clock, 60)
-    waiter = make_waiter(watched, clock, wait=True)
-    waiter._deadline = _retry.Deadline(10, clock)
-    waiter._last_line = clock.now
-    outcome = _waiter.Outcome(5)
-    outcome.state = RUNNING
-    outcome.identity = CloneIdentity(clone_id=7)
-    waiter._note_progress(outcome, {'percent_complete': 50.0, 'remaining_time': 10.0}, 100.0)
-    assert outcome.predicted_end == 110.0
-    waiter._note_progress(outcome, {'percent_complete': 40.0, 'remaining_time': 1.0}, 101.0)
-    assert outcome.predicted_end is None

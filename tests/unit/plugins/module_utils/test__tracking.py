@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the solidfire.element collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of one clone's tracking: when it wants its next look, and when its estimates stop being trusted."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.solidfire.element.plugins.module_utils._progress import CloneIdentity
+from ansible_collections.solidfire.element.plugins.module_utils._tracking import (
+    END_MARGIN,
+    ESTIMATE_MISSES,
+    HALVING_ABOVE,
+    TIGHT_INTERVAL,
+    TIGHT_READS,
+    CloneTrack,
+    sync_figures,
+)
+
+
+def figures(remaining, percent=50.0, measured=False):
+    return {'percent_complete': percent, 'remaining_time': remaining, 'remaining_measured': measured}
+
+
+def test_an_estimated_end_is_approached_by_halves_a_measured_one_read_just_after():
+    track = CloneTrack(CloneIdentity(clone_id=7))
+    track.note(figures(HALVING_ABOVE + 6), now=100.0)
+    assert track.wanted_in(100.0) == (HALVING_ABOVE + 6) / 2
+    track.note(figures(3.0), now=100.0)
+    assert track.wanted_in(100.0) == 3.0 + END_MARGIN
+    track.note(figures(30.0, measured=True), now=100.0)
+    assert track.wanted_in(100.0) == 30.0 + END_MARGIN
+
+
+def test_quick_reads_never_below_half_a_second_even_for_an_end_just_ahead():
+    track = CloneTrack(CloneIdentity(clone_id=7))
+    track.note(figures(0.01), now=50.0)
+    assert track.wanted_in(50.0) == TIGHT_INTERVAL
+
+
+def test_around_a_passed_end_a_few_quick_reads_then_no_estimate():
+    track = CloneTrack(CloneIdentity(clone_id=7))
+    track.note(figures(1.0), now=100.0)
+    assert track.due(101.0)
+    wanted = []
+    for step in range(TIGHT_READS + 1):
+        now = 102.0 + step
+        track.missed_end(now)  # read at its end: still running
+        wanted.append(track.wanted_in(now))
+        track.note(figures(0.0), now=now + 0.1)  # its fresh figures say it ends now
+    assert wanted[:TIGHT_READS] == [TIGHT_INTERVAL] * TIGHT_READS
+    assert track.wanted_in(200.0) is None
+
+
+def test_estimates_that_keep_missing_are_no_longer_trusted():
+    track = CloneTrack(CloneIdentity(clone_id=7))
+    now = 100.0
+    for _miss in range(ESTIMATE_MISSES):
+        track.note(figures(1.0), now=now)
+        now += 1.0 + 2 * END_MARGIN  # looked again after the end: still copying
+    track.note(figures(1.0), now=now)
+    assert track.predicted_end is None and track.wanted_in(now) is None
+
+
+def test_figures_going_backwards_are_not_trusted_for_the_schedule():
+    track = CloneTrack(CloneIdentity(clone_id=7))
+    track.note({'percent_complete': 50.0, 'remaining_time': 10.0}, now=100.0)
+    assert track.predicted_end == 110.0
+    track.note({'percent_complete': 40.0, 'remaining_time': 1.0}, now=101.0)
+    assert track.predicted_end is None
+
+
+def test_one_listing_gives_each_clone_its_own_figures():
+    entries = [{'type': 'clone', 'cloneID': 1, 'dstVolumeID': 11, 'totalBytes': 100, 'currentBytes': 50,
+                'remainingTime': 5.0},
+               {'type': 'clone', 'cloneID': 2, 'dstVolumeID': 12, 'totalBytes': 100, 'currentBytes': 10,
+                'remainingTime': 9.0},
+               {'type': 'clone', 'cloneID': 9, 'groupCloneID': 3, 'dstVolumeID': 13, 'totalBytes': 100,
+                'currentBytes': 20, 'remainingTime': 7.0},
+               {'type': 'slice', 'cloneID': 1, 'totalBytes': 999}]
+    tracks = [CloneTrack(CloneIdentity(clone_id=1)), CloneTrack(CloneIdentity(volume_id=12)),
+              CloneTrack(CloneIdentity(group_clone_id=3)), CloneTrack(CloneIdentity(clone_id=4))]
+    found = sync_figures(entries, tracks)
+    assert [found[id(track)] and found[id(track)]['percent_complete'] for track in tracks] == [50.0, 10.0, 20.0, None]
+    assert found[id(tracks[1])]['clone_id'] == 2
