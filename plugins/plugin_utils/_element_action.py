@@ -91,8 +91,12 @@ class ElementActionBase(ActionBase):
         return lambda: os.getppid() != parent
 
     def _progress(self, kind, text):
-        del kind  # every kind is one line; the text says what happened
-        display.display(f'[{self._host_label}] {text}')
+        line = f'[{self._host_label}] {text}'
+        if kind == 'detail':
+            # one handle of a wait on many: its summary lines say what changed, this says which handle (-v)
+            display.v(line)
+        else:
+            display.display(line)
 
 
 def given_options(argument_spec: dict, params: dict) -> dict:

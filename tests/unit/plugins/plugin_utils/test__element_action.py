@@ -81,6 +81,9 @@ def display(monkeypatch):
         def display(self, msg, *args, **kwargs):
             self.lines.append(msg)
 
+        def v(self, msg, *args, **kwargs):
+            self.lines.append(('-v', msg))
+
     fake = FakeDisplay()
     monkeypatch.setattr(_element_action, 'display', fake)
     return fake
@@ -279,6 +282,19 @@ def test_progress_lines_carry_the_host_label_and_never_the_password(make_action,
     assert display.lines[1].startswith('[esx01] transient error, will retry: proxy echoed ')
     assert PASSWORD not in display.lines[1]
     assert len(display.lines) == 2
+
+
+def test_lines_about_one_handle_of_a_wait_on_many_are_shown_at_verbose_only(make_action, display):
+    def work(params, check_mode, on_event, abandoned):
+        on_event('detail', 'handle 7: complete')
+        on_event('summary', '1 of 6 complete, 5 running')
+
+    class Talking(Probe):
+        pass
+
+    Talking.work = staticmethod(work)
+    run(make_action(Talking, task_args(), transport='local'), host='esx01')
+    assert display.lines == [('-v', '[esx01] handle 7: complete'), '[esx01] 1 of 6 complete, 5 running']
 
 
 def test_the_module_path_prints_no_progress_lines(make_action, display):
