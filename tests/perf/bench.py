@@ -38,8 +38,9 @@ tree (from /proc/stat, sampled every LOAD_SAMPLE_SECONDS) are measured. Above BU
 BUSY_OTHER_CORES_PEAK the figures are printed under a warning and the doc is not written (exit BUSY_EXIT), unless
 --allow-busy writes it with that warning at its top.
 
-Exit status: 0 when every measurement was made (targets met or not: it is a measurement), 1 when one broke,
-3 (BUSY_EXIT) when the machine was busy and --allow-busy was not given.
+Exit status: 0 when every measurement was made and every gate target (the promises at scale: --only scale) was
+met (the other targets are reported, met or not), 2 (GATE_EXIT) when a gate was missed, 1 when a measurement
+broke, 3 (BUSY_EXIT) when the machine was busy and --allow-busy was not given.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -83,7 +85,7 @@ TARGET_LAG_FRACTION = 0.1
 TARGET_CLONE_CPU_RATIO = 3.0
 # get_async_result's run() defaults, which the time-scaled staged copy replaces
 SCALED_DEFAULTS = 'clock=MONOTONIC, sleep=time.sleep, rand=random.random):'
-SECTIONS = ('single', 'many', 'clones', 'eda')
+SECTIONS = ('single', 'many', 'scale', 'clones', 'eda')
 # EDA: N clones watched by one ansible-rulebook (the async_jobs source) against N waiting ansible-playbook runs
 EDA_CLONES = (1, 5, 20)
 EDA_INTERVALS = (10.0, 2.0)  # the source's default, and a fast one
@@ -104,6 +106,7 @@ BUSY_OTHER_CORES = 0.25  # CPU of processes outside the benchmark's tree, mean o
 BUSY_OTHER_CORES_PEAK = 0.75  # the same over any one LOAD_SAMPLE_SECONDS window
 LOAD_SAMPLE_SECONDS = 10.0
 BUSY_EXIT = 3
+GATE_EXIT = 2  # a promise at scale (a gate target) was missed
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 
 
@@ -194,20 +197,63 @@ class Runner:
         return out.splitlines()[0].strip()
 
     def run(self, playbook, extra_vars):
-        """One ansible-playbook run; returns dict(wall, cpu, start, end) on this process's monotonic clock."""
+        """One ansible-playbook run; returns dict(wall, cpu, start, end, peak_rss, stdout), times on this
+        process's monotonic clock; peak_rss: the largest peak RSS (VmHWM) of any process of the run, sampled."""
         vars_path = os.path.join(self.workdir, 'vars.json')
         with open(vars_path, 'w', encoding='utf-8') as handle:
             json.dump(extra_vars, handle)
         command = [self.playbook_bin, '-i', self.inventory, os.path.join(PLAYBOOKS, playbook), '-e', '@' + vars_path]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
-        done = subprocess.run(command, env=self.env, cwd=self.workdir, capture_output=True, text=True, check=False)
+        with subprocess.Popen(command, env=self.env, cwd=self.workdir, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) as proc:
+            peak = PeakRss(proc.pid)
+            peak.start()
+            stdout, stderr = proc.communicate()
+            peak.stop()
         end = time.monotonic()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            raise BenchError('%s failed (rc %d):\n%s' % (playbook, done.returncode, done.stdout[-3000:] + done.stderr[-2000:]))
+        if proc.returncode != 0:
+            raise BenchError('%s failed (rc %d):\n%s' % (playbook, proc.returncode, stdout[-3000:] + stderr[-2000:]))
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return dict(wall=end - start, cpu=cpu, start=start, end=end)
+        return dict(wall=end - start, cpu=cpu, start=start, end=end, peak_rss=peak.peak, stdout=stdout)
+
+
+class PeakRss:
+    """Samples, in a thread, the peak RSS (VmHWM, which the kernel keeps per process) of a process tree."""
+
+    INTERVAL = 0.2
+
+    def __init__(self, root):
+        self.root = root
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name='peak-rss', daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        while not self._stop.is_set():
+            for pid in descendants(proc_table(), [self.root]):
+                self.peak = max(self.peak, vm_hwm(pid))
+            self._stop.wait(self.INTERVAL)
+
+
+def vm_hwm(pid):
+    """Peak resident set size of one process in bytes (0 once it is gone)."""
+    try:
+        with open('/proc/%d/status' % pid, encoding='ascii', errors='replace') as handle:
+            for line in handle:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def stage_collection(workdir):
@@ -469,6 +515,144 @@ def compare_many(runner, sim, args):
         rows.append(row)
         progress('%s done' % row['label'])
     return rows
+
+
+# --------------------------------------------------------------------------------------------- scale
+# (jobs, shortest and longest job in seconds, poll interval or None for the defaults): each promise at scale
+SCALE_FIXED = (200, 6.0, 10.0, 1.0)
+SCALE_DEFAULTS = (200, 30.0, 60.0, None)
+SCALE_CLONES = (100, 20.0, 40.0, None)
+SCALE_HANDLES = (1000, 30.0, 180.0, None)
+TARGET_SCALE_FIXED_LAST = 3.0  # s from the last job's end to the task's last call, at poll_interval 1
+TARGET_SCALE_CLONE_MEDIAN = 1.0
+TARGET_SCALE_CLONE_MAX = 2.0
+TARGET_SCALE_CLONE_LAST = 2.0
+SCALE_CLONE_BYTES = 4 << 30
+RESULT_BYTES = re.compile(r'result_bytes=(\d+) complete=(\d+)')
+
+
+def spread(count, shortest, longest):
+    """count job lengths evenly spread from shortest to longest, in an order that mixes them."""
+    if count == 1:
+        return [longest]
+    lengths = [shortest + (longest - shortest) * index / (count - 1) for index in range(count)]
+    return [lengths[(index * 37) % count] for index in range(count)] if count % 37 else lengths
+
+
+def create_scale_jobs(sim, lengths, clones):
+    """One job per length (a clone with ListSyncJobs figures when clones); {handle: its end on our clock}."""
+    ends = {}
+    for index, seconds in enumerate(lengths):
+        params = {'seconds': seconds, 'result': {'cloneID': 50000 + index, 'volumeID': 60000 + index,
+                                                 'message': 'Clone complete.'}}
+        if clones:
+            params.update(syncProgress=True, totalBytes=SCALE_CLONE_BYTES, details={'volumeID': 60000 + index})
+        answer = sim.call('SimCreateJob', params)
+        ends[answer['asyncHandle']] = answer['createdAt'] + seconds
+    return ends
+
+
+def scale_figures(run, calls, ends, base):
+    """Wall, CPU, memory, result size, calls per method, and the lag of each job: from its end to the first kept
+    read of it at or after its end (the read that held its result)."""
+    gets = [call for call in calls if call['method'] == 'GetAsyncResult']
+    kept = [call for call in gets if call['params'].get('keepResult') is True]
+    held = {}
+    for call in sorted(kept, key=lambda c: c['time']):
+        handle = call['params'].get('asyncHandle')
+        if handle in ends and handle not in held and call['time'] >= ends[handle]:
+            held[handle] = call['time']
+    missing = sorted(set(ends) - set(held))
+    if missing:
+        raise BenchError('scale: %d jobs were never read after their end (first: %s)' % (len(missing), missing[:5]))
+    found = RESULT_BYTES.search(run['stdout'])
+    if not found or int(found.group(2)) != len(ends):
+        raise BenchError('scale: the play did not report %d complete results:\n%s' % (len(ends), run['stdout'][-2000:]))
+    lags = sorted(held[handle] - ends[handle] for handle in ends)
+    return dict(
+        handles=len(ends), wall=run['wall'] - base['wall'], cpu=run['cpu'] - base['cpu'], peak_rss=run['peak_rss'],
+        result_bytes=int(found.group(1)), lag_median=statistics.median(lags), lag_max=lags[-1],
+        last_after=max(call['time'] for call in calls) - max(ends.values()),
+        lists=sum(1 for call in calls if call['method'] == 'ListAsyncResults'),
+        syncs=sum(1 for call in calls if call['method'] == 'ListSyncJobs'),
+        kept=len(kept), releases=len(gets) - len(kept), released=released_once(calls, list(ends)),
+        calls=len(calls), longest=max(ends.values()))
+
+
+def scale_case(runner, sim, label, spec, playbook='wait_many.yml', clones=False):
+    count, shortest, longest, interval = spec
+    base = runner.run('noop.yml', dict(handles=list(range(1, count + 1))))
+    sim.calls()
+    ends = create_scale_jobs(sim, spread(count, shortest, longest), clones)
+    extra = dict(handles=sorted(ends))
+    if interval is not None:
+        extra['interval'] = interval
+    run = runner.run(playbook, extra)
+    row = scale_figures(run, sim.calls(), ends, base)
+    row.update(label=label, spec=spec)
+    progress('scale: %s done' % label)
+    return row
+
+
+def compare_scale(runner, sim, _args):
+    sim.call('SimConfigure', {'estimateNoise': 0.2})
+    rows = [
+        scale_case(runner, sim, '%d jobs of %g-%g s, poll_interval %g, one task' % SCALE_FIXED, SCALE_FIXED),
+        scale_case(runner, sim, '%d jobs of %g-%g s, defaults, one task' % SCALE_DEFAULTS[:3], SCALE_DEFAULTS),
+        scale_case(runner, sim, '%d clones of %g-%g s, defaults, one task' % SCALE_CLONES[:3], SCALE_CLONES,
+                   clones=True),
+        scale_case(runner, sim, '%d clones of %g-%g s, defaults, a loop of %d single waits'
+                   % (SCALE_CLONES[:3] + SCALE_CLONES[:1]), SCALE_CLONES, playbook='wait_loop_defaults.yml',
+                   clones=True),
+        scale_case(runner, sim, '%d jobs of %g-%g s, defaults, one task' % SCALE_HANDLES[:3], SCALE_HANDLES),
+    ]
+    return rows
+
+
+def scale_targets(rows):
+    """The promises at scale; each is a gate: make bench fails when one is missed."""
+    fixed, defaults, clones, _loop, handles = rows
+    goals = [
+        ('%s: last call at most %g s after the last job ends' % (fixed['label'], TARGET_SCALE_FIXED_LAST),
+         '%.2f s' % fixed['last_after'], fixed['last_after'] <= TARGET_SCALE_FIXED_LAST),
+    ]
+    for row in (defaults, handles):
+        bound = TARGET_LAG_FRACTION * row['spec'][2]
+        goals.append(('%s: last call at most a tenth of the longest job (%g s) after the last job ends'
+                      % (row['label'], bound), '%.2f s' % row['last_after'], row['last_after'] <= bound))
+    goals += [
+        ('%s: median lag at most %g s, max at most %g s' % (clones['label'], TARGET_SCALE_CLONE_MEDIAN,
+                                                            TARGET_SCALE_CLONE_MAX),
+         'median %.2f s, max %.2f s' % (clones['lag_median'], clones['lag_max']),
+         clones['lag_median'] <= TARGET_SCALE_CLONE_MEDIAN and clones['lag_max'] <= TARGET_SCALE_CLONE_MAX),
+        ('%s: last call at most %g s after the last clone ends' % (clones['label'], TARGET_SCALE_CLONE_LAST),
+         '%.2f s' % clones['last_after'], clones['last_after'] <= TARGET_SCALE_CLONE_LAST),
+    ]
+    for row in rows:
+        goals.append(('%s: every handle read and released exactly once' % row['label'],
+                      '%d/%d' % (row['released'], row['handles']), row['released'] == row['handles']))
+    return [goal + (True,) for goal in goals]
+
+
+def render_scale(rows):
+    lines = ['### At scale: hundreds of handles in one task', '',
+             '| case | wall (s) | controller CPU (s) | peak RSS (MiB) | registered result (KiB) | lag median / max (s) |'
+             ' last call after the last end (s) | ListAsyncResults | ListSyncJobs | kept reads | releases |',
+             '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    for row in rows:
+        lines.append('| %s | %.1f | %.2f | %.0f | %.0f | %.2f / %.2f | %.2f | %d | %d | %d | %d |' % (
+            row['label'], row['wall'], row['cpu'], row['peak_rss'] / float(1 << 20), row['result_bytes'] / 1024.0,
+            row['lag_median'], row['lag_max'], row['last_after'], row['lists'], row['syncs'], row['kept'],
+            row['releases']))
+    lines += ['', 'Each job starts when the benchmark creates it (SimCreateJob, just before the play); the clones have '
+              'ListSyncJobs figures (byte counters and a remainingTime 20 % off at random). **lag**: from a job\'s end '
+              'to the first read of it with keepResult at or after its end (the read that held its result). **last '
+              'call after the last end**: from the end of the last job to the last request of the task, its releases '
+              'included. wall and controller CPU: the play minus the same play without the wait. **peak RSS**: the '
+              'largest peak resident set (VmHWM) of any process of the play (the worker that runs the wait). '
+              '**registered result**: `register:`ed result as JSON. These rows are gates: `make bench` exits 2 when '
+              'one of their targets is missed.', '']
+    return lines
 
 
 # --------------------------------------------------------------------------------------------- clone lengths
@@ -970,11 +1154,15 @@ def render_many(many, args):
 
 
 def render(sections, goals, machine):
-    """sections: lists of markdown lines, in order; goals: (target, measured, met) rows."""
+    """sections: lists of markdown lines, in order; goals: (target, measured, met[, gate]) rows."""
     lines = [line for section in sections for line in section]
-    lines += ['### Targets', '', '| target | measured | met |', '|---|---|---|']
-    for name, measured, met in goals:
-        lines.append('| %s | %s | %s |' % (name, measured, 'yes' if met else '**no**'))
+    lines += ['### Targets', '', 'A target marked **gate** is a promise at scale: `make bench` exits %d when one is '
+              'missed. The others are reported, met or not.' % GATE_EXIT, '',
+              '| target | measured | met |', '|---|---|---|']
+    for goal in goals:
+        name, measured, met = goal[:3]
+        lines.append('| %s%s | %s | %s |' % ('**gate**: ' if is_gate(goal) else '', name, measured,
+                                              'yes' if met else '**no**'))
     lines += ['', '### Machine', '']
     lines += ['- %s: %s' % (key, value) for key, value in machine]
     return '\n'.join(lines) + '\n'
@@ -1139,6 +1327,10 @@ def measure(runner, sim, workdir, args, only, machine):
         many = compare_many(runner, sim, args)
         sections.append(render_many(many, args))
         goals += many_targets(many)
+    if 'scale' in only:
+        rows = compare_scale(runner, sim, args)
+        sections.append(render_scale(rows))
+        goals += scale_targets(rows)
     if 'clones' in only:
         scaled = Runner(workdir, stage_scaled(workdir, TIME_SCALE), sim)
         cases = compare_clones({1.0: runner, TIME_SCALE: scaled}, sim, args)
@@ -1195,7 +1387,15 @@ def main(argv=None):
         with open(doc_path, 'w', encoding='utf-8') as doc:
             doc.write(DOC_HEAD.replace('{command}', command, 1) + text)
         progress('wrote %s' % os.path.relpath(doc_path, ROOT))
+    gates = [goal[0] for goal in goals if is_gate(goal) and not goal[2]]
+    if gates:
+        progress('%d promise%s at scale missed: %s' % (len(gates), 's' if len(gates) > 1 else '', '; '.join(gates)))
+        return GATE_EXIT
     return 0
+
+
+def is_gate(goal):
+    return len(goal) > 3 and goal[3]
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 """Simulator-only control methods (Sim*): reset, configure, credentials, jobs, faults and the call log."""
 from __future__ import annotations
 
+from . import clock
 from .errors import ApiError, invalid
 from .jobs import GONE_ERRORS
 from .params import Params
@@ -99,7 +100,8 @@ def sim_create_job(sim, p: Params) -> dict:
         volume_id = result.get("volumeID") if isinstance(result.get("volumeID"), int) else 0
         cluster.sync_plan(job).add(sync["totalBytes"], cloneID=result["cloneID"], srcVolumeID=sync["srcVolumeID"],
                                    dstVolumeID=volume_id if sync["dstVolumeID"] is None else sync["dstVolumeID"])
-    return {"asyncHandle": job.handle}
+    # createdAt: on the call log's clock, so a benchmark knows when the job ends (createdAt + seconds / timeScale)
+    return {"asyncHandle": job.handle, "createdAt": clock.mono()}
 
 
 def _sync_params(p: Params, result_type: str, result: dict | None) -> dict | None:
