@@ -75,8 +75,11 @@ def prepare(params):
 
 
 def run(params, prepared, check_mode=False, on_event=None, abandoned=None, client_factory=connect,
-        clock=MONOTONIC, sleep=time.sleep, rand=random.random):
-    """Wait on the prepared handles (skipped when there are none) and return the task result."""
+        clock=MONOTONIC, sleep=time.sleep, rand=random.random, connections=BURST_CONNECTIONS):
+    """Wait on the prepared handles (skipped when there are none) and return the task result.
+
+    connections: how many keep-alive connections a burst of reads or releases may use (tests on a fake clock
+    give 1: a burst's threads would make them depend on thread timing)."""
     handles, many = prepared.values['handles'], prepared.values['many']
     if not handles:
         return skipped_result()
@@ -99,7 +102,7 @@ def run(params, prepared, check_mode=False, on_event=None, abandoned=None, clien
             rand=rand,
             on_event=on_event,
             abandoned=abandoned,
-            connections=BURST_CONNECTIONS,
+            connections=connections,
         )
         return task_result(waiter.run(handles), many=many, params=params, would_release=would_release)
 

@@ -278,8 +278,11 @@ class Waiter:
         return to_look
 
     def _look_by_listing(self, outcomes):
-        """One ListAsyncResults for these handles, then a read of those that finished or are missing."""
-        entries = self._request(self.client.list_async_results)
+        """One ListAsyncResults for these handles, then a read of those that finished or are missing. Only their
+        entries are held: a cluster that keeps 100,000 results costs the parse, not the memory."""
+        wanted = set(outcome.handle for outcome in outcomes)
+        entries = self._request(self.client.list_async_results,
+                                shape=lambda entry: entry if entry.get('asyncResultID') in wanted else None)
         listed = dict((entry.get('asyncResultID'), entry) for entry in entries if isinstance(entry, dict))
         to_read = []
         for outcome in outcomes:

@@ -84,7 +84,7 @@ TARGET_LAG_SYNC = 1.0
 TARGET_LAG_FRACTION = 0.1
 TARGET_CLONE_CPU_RATIO = 3.0
 # get_async_result's run() defaults, which the time-scaled staged copy replaces
-SCALED_DEFAULTS = 'clock=MONOTONIC, sleep=time.sleep, rand=random.random):'
+SCALED_DEFAULTS = 'clock=MONOTONIC, sleep=time.sleep, rand=random.random,'
 SECTIONS = ('single', 'many', 'scale', 'clones', 'eda')
 # EDA: N clones watched by one ansible-rulebook (the async_jobs source) against N waiting ansible-playbook runs
 EDA_CLONES = (1, 5, 20)
@@ -673,7 +673,7 @@ def stage_scaled(workdir, scale):
             'def _bench_clock():\n    return MONOTONIC() * %r\n\n\n'
             'def _bench_sleep(seconds):\n    time.sleep(seconds / %r)\n\n\n' % (scale, scale, scale))
     text = text.replace('\ndef run(', shim + 'def run(').replace(
-        SCALED_DEFAULTS, 'clock=_bench_clock, sleep=_bench_sleep, rand=random.random):')
+        SCALED_DEFAULTS, 'clock=_bench_clock, sleep=_bench_sleep, rand=random.random,')
     with open(path, 'w', encoding='utf-8') as handle:
         handle.write(text)
     return root

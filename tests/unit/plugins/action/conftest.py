@@ -46,8 +46,9 @@ class FakeClient:
     def get_async_result(self, handle, keep_result=True, timeout=None):
         return self._answer('GetAsyncResult', {'asyncHandle': handle, 'keepResult': keep_result})
 
-    def list_async_results(self, result_types=None, timeout=None):
-        return self._answer('ListAsyncResults', {})
+    def list_async_results(self, result_types=None, timeout=None, shape=None):
+        entries = self._answer('ListAsyncResults', {})
+        return [kept for kept in (shape(entry) for entry in entries) if kept is not None] if shape else entries
 
     def call(self, method, params=None, timeout=None):
         return self._answer(method, params or {})

@@ -102,7 +102,7 @@ class FakeCluster:
     def _targets(self, job):
         return [v for _s, v in job['members']] if job['kind'] == 'group' else [job['volume']]
 
-    def list_async_results(self, result_types=None, timeout=None):
+    def list_async_results(self, result_types=None, timeout=None, shape=None):
         self.calls.append(('ListAsyncResults', result_types, timeout))
         self.clock.now += LATENCY
         entries = []
@@ -113,7 +113,8 @@ class FakeCluster:
             data = (job['error'] or self._result(job)) if done else self._running_data(job)
             entries.append(dict(asyncResultID=handle, completed=done, success=done and not job['error'],
                                 resultType='Clone', createTime='c', lastUpdateTime='u', data=data))
-        return entries
+        # as the client does: what the caller's shape keeps, while parsing
+        return [kept for kept in (shape(entry) for entry in entries) if kept is not None] if shape else entries
 
     def list_sync_jobs(self, timeout=None):
         """Two slices per running clone or copy, one per group member, with an exact remainingTime."""

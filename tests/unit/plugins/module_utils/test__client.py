@@ -15,6 +15,8 @@ import pytest
 requests = pytest.importorskip('requests')
 
 from ansible_collections.solidfire.element.plugins.module_utils._client import (  # noqa: E402
+    MAX_ANSWER_BYTES,
+    MAX_ANSWER_VALUES,
     ElementAnswerTooLarge,
     ElementAPIError,
     ElementAuthError,
@@ -89,8 +91,8 @@ class FakeSession:
         self.closed = True
 
 
-def ok(result):
-    return FakeResponse(body={'id': ECHO, 'result': result})
+def ok(result, headers=None):
+    return FakeResponse(body={'id': ECHO, 'result': result}, headers=headers)
 
 
 def api_error(name, message='boom'):
@@ -375,15 +377,49 @@ def test_a_streamed_body_over_the_cap_is_abandoned_saying_how_much_arrived():
     client, _session = make_client(endless)
     with pytest.raises(ElementAnswerTooLarge) as raised:
         client.call('ListAsyncResults')
-    assert '17.0 MiB arrived before it was abandoned' in str(raised.value) and endless.closed
+    arrived = '%.1f MiB arrived before it was abandoned' % (MAX_ANSWER_BYTES / 1048576.0 + 1)
+    assert arrived in str(raised.value) and endless.closed
 
 
 def test_a_body_of_countless_tiny_values_is_refused_before_parsing():
     """Under the byte cap, but [[],[],...] would take hundreds of MiB once parsed."""
-    client, _session = make_client(FakeResponse(text='[' + '[],' * (2 * 1024 * 1024) + '[]]'))
+    client, _session = make_client(FakeResponse(text='[' + '[],' * (MAX_ANSWER_VALUES // 2 + 1) + '[]]'))
     with pytest.raises(ElementAnswerTooLarge) as raised:
         client.call('ListAsyncResults')
-    assert 'values, more than the 1000000' in str(raised.value)
+    assert 'values, more than the %d' % MAX_ANSWER_VALUES in str(raised.value)
+
+
+def kept_results(count):
+    """A ListAsyncResults answer of a cluster that keeps `count` results, as Element words each entry."""
+    return {'asyncHandles': [
+        {'asyncResultID': 100 + index, 'completed': True, 'success': True, 'resultType': 'Clone',
+         'createTime': '2026-12-07T10:00:00Z', 'lastUpdateTime': '2026-12-07T10:05:00Z',
+         'data': {'cloneID': 5000 + index, 'message': 'Clone complete.', 'volumeID': 9000 + index}}
+        for index in range(count)]}
+
+
+@pytest.mark.parametrize('count', [40000, 100000])
+def test_a_big_cluster_is_normal_a_listing_of_100000_kept_results_is_read(count):
+    client, _session = make_client(ok(kept_results(count)))
+    entries = client.list_async_results()
+    assert len(entries) == count and entries[-1]['data']['volumeID'] == 9000 + count - 1
+
+
+def test_a_shape_holds_only_the_entries_asked_for_while_parsing():
+    client, _session = make_client(ok(kept_results(1000)))
+    wanted = {150, 999, 1099}
+    entries = client.list_async_results(shape=lambda entry: entry if entry['asyncResultID'] in wanted else None)
+    assert [entry['asyncResultID'] for entry in entries] == [150, 999, 1099]
+
+
+def test_the_cluster_clock_comes_from_the_date_header_of_its_answers():
+    client, _session = make_client(ok({}, headers={'Date': 'Mon, 07 Dec 2026 10:00:00 GMT'}), ok({}))
+    assert client.clock_offset() is None
+    client.call('GetAPI')
+    offset = client.clock_offset()
+    assert offset == pytest.approx(1796637600 - time.time(), abs=5)
+    client.call('GetAPI')  # no Date: the last one still stands
+    assert client.clock_offset() == offset
 
 
 def test_a_body_broken_off_midway_is_transient():

@@ -98,7 +98,7 @@ class FakeCluster:
                 entries.append(entry)
         return entries
 
-    def list_async_results(self, result_types=None, timeout=None):
+    def list_async_results(self, result_types=None, timeout=None, shape=None):
         self.calls.append(('ListAsyncResults', None, None, timeout))
         self.clock.now += LATENCY
         self._fault('ListAsyncResults')
@@ -109,7 +109,8 @@ class FakeCluster:
             done = job.finish_at is not None and self.clock.now >= job.finish_at
             entries.append({'asyncResultID': handle, 'completed': done, 'success': done and not job.error,
                             'resultType': 'Clone', 'createTime': 'c', 'lastUpdateTime': 'u', 'data': {}})
-        return entries
+        # as the client does: what the caller's shape keeps, while parsing
+        return [kept for kept in (shape(entry) for entry in entries) if kept is not None] if shape else entries
 
     def reads(self, keep=True):
         return [call for call in self.calls if call[0] == 'GetAsyncResult' and call[2] is keep]

@@ -74,7 +74,7 @@ class ScaleCluster:
         answer.update(status='complete', result={'volumeID': handle, 'cloneID': handle})
         return answer
 
-    def list_async_results(self, result_types=None, timeout=None):
+    def list_async_results(self, result_types=None, timeout=None, shape=None):
         self._call('ListAsyncResults')
         entries = []
         for handle, job in sorted(self.jobs.items()):
@@ -86,7 +86,8 @@ class ScaleCluster:
             entries.append({'asyncResultID': handle, 'completed': done, 'success': done, 'resultType': 'Clone',
                             'createTime': 'c', 'lastUpdateTime': 'u',
                             'data': {'volumeID': handle} if job.clone and not done else {}})
-        return entries
+        # as the client does: what the caller's shape keeps, while parsing
+        return [kept for kept in (shape(entry) for entry in entries) if kept is not None] if shape else entries
 
     def list_sync_jobs(self, timeout=None):
         self._call('ListSyncJobs')

@@ -215,7 +215,8 @@ def run_task(clock, jobs, options, check_mode, kinds, latencies, noise=0.0):
 
     start = clock.now
     result = GET_ASYNC_RESULT.run(params, check_mode=check_mode, client_factory=factory, clock=clock, sleep=clock.sleep,
-                                  rand=lambda: 0.5, on_event=lambda kind, text: session.events.append(text))
+                                  rand=lambda: 0.5, on_event=lambda kind, text: session.events.append(text),
+                                  connections=1)
     return handles, cluster, session, result, clock.now - start
 
 
