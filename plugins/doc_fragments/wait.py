@@ -28,10 +28,14 @@ options:
         so a job is noticed within about a tenth of its length after it ends.
       - For a clone (C(CloneVolume), C(CloneMultipleVolumes), C(CopyVolume)) the next read is planned from the
         clone's own progress (C(ListSyncJobs)), halfway to its predicted end, then just after it, with a few
-        reads down to every 0.5 seconds around that end, so the end is noticed within about a second.
-      - Whatever the schedule, the wait makes at most one request per O(poll_interval) on average.
-        Polling an Element cluster faster than every 1 to 2 seconds invites C(xDBVersionMismatch) faults and
-        does not make a job end sooner.
+        reads down to every 0.5 seconds around that end, so the end is noticed within about a second. With many
+        clones in one wait, the next round comes at the nearest read any of them wants, so each is noticed as a
+        lone one would be.
+      - Whatever the schedule, the wait makes at most one polling round per O(poll_interval) on average (a round
+        reads at most one C(ListSyncJobs), one C(ListAsyncResults) and a few handles that are due). The rule
+        limits polling, not work: reading the results a round found finished, and releasing them, never delays
+        the next round. Polling an Element cluster faster than every 1 to 2 seconds invites
+        C(xDBVersionMismatch) faults and does not make a job end sooner.
     type: float
     default: 2.0
   max_poll_interval:

@@ -24,7 +24,9 @@ description:
     once, and the handle is left untouched (neither waited on nor released).
   - The task ends within O(wait_timeout) plus about a second, whatever the network or the cluster does; each
     request, body included, ends within O(http_timeout) and never runs past what is left of O(wait_timeout).
-  - Several handles are watched with one C(ListAsyncResults) call per poll round.
+  - Several handles are watched with one C(ListAsyncResults) call per poll round. The results a round finds
+    finished are read at once, over up to four keep-alive connections; the releases come after every result of the
+    wait is held, so a task killed mid-wait has released nothing and a re-run finds every result.
   - For clones (C(CloneVolume), C(CloneMultipleVolumes), C(CopyVolume)) the wait reads the cluster's own progress
     figures with one C(ListSyncJobs) call per round, which then stands in for the job's own read until the clone's
     sync is over or its predicted end has passed. Progress lines name the handle, the clone and its target
@@ -33,7 +35,9 @@ description:
     noticed within about a second, with fewer calls than polling at a fixed interval.
   - "Runs on the controller when the task uses a local connection (C(hosts: localhost), C(connection: local),
     C(delegate_to: localhost)), printing a progress line when a job's status or details change and a heartbeat
-    at least every 20 seconds. On other connections the module runs on the target, so a jump host that can
+    at least every 20 seconds. A wait on more than five handles prints one summary line per round that changed
+    something, like C(37 of 200 complete, 163 running; next predicted end in 4 s), and its lines about single
+    handles only at C(-v). On other connections the module runs on the target, so a jump host that can
     reach the storage network does the polling."
 author:
   - solidfire.element contributors (!UNKNOWN)

@@ -3,7 +3,8 @@
 # rendered from extensions/awx/credential_type.yml with AWX's injector rules; the collection is found through
 # ANSIBLE_COLLECTIONS_PATH; the source volume comes in env/extravars. Then, from the job events (check_events.py):
 # progress lines are verbose events between the task's start and its runner_on_ok, the runner_on_ok result
-# carries status/result/timestamps; and no artifact holds the password.
+# carries status/result/timestamps; and no artifact holds the password. Then a second job waits on 200 handles:
+# its output stays a few summary lines (check_many_events.py).
 set -eux
 source ../setup_simulator/simulator.sh
 password='Awx-Runner-Secr3t-7f2c'
@@ -83,4 +84,33 @@ command = json.load(open(sys.argv[1]))
 command.pop('env')
 assert sys.argv[2] not in json.dumps(command), 'password outside env in the command artifact'
 PY
+# A second job: one wait on 200 handles. Its output in AWX is summary lines, not a line per handle per change.
+count=200
+"${python}" - "${count}" "${pdd}/env/extravars" "${volume}" <<'PY'
+import os, sys
+sys.path.insert(0, os.path.join(os.environ['SIM_ROOT'], 'tests', 'simulator'))
+from simctl import call
+count, extravars, volume = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+url = os.environ['SIM_URL'] + '/json-rpc/12.3'
+auth = (os.environ['SIM_USERNAME'], os.environ['SIM_PASSWORD'])
+handles = []
+for index in range(count):
+    answer = call(url, 'SimCreateJob', {'seconds': 2 + index % 5, 'result': {'cloneID': index, 'volumeID': 7000 + index,
+                                        'message': 'Clone complete.'}}, auth=auth, ca=os.environ['SIM_CA'])
+    handles.append(answer['result']['asyncHandle'])
+with open(extravars, 'w') as stream:
+    stream.write('awx_source_volume_id: %s\nawx_handles: %s\n' % (volume, handles))
+PY
+cp many.yml "${pdd}/project/"
+rc=0
+"${python}" -m ansible_runner run "${pdd}" -p many.yml --ident job2 >"${pdd}/runner-many.out" 2>&1 || rc=$?
+sed 's/^/runner: /' "${pdd}/runner-many.out"
+test "${rc}" -eq 0
+test "$(cat "${pdd}/artifacts/job2/status")" = successful
+"${python}" "${here}/check_many_events.py" "${pdd}/artifacts/job2" "${count}"
+_sim_xtrace_off
+for f in $(find "${pdd}/artifacts/job2" -type f ! -path "${pdd}/artifacts/job2/command") "${pdd}/runner-many.out"; do
+    sim_assert_no_grep "${password}" "${f}"
+done
+_sim_xtrace_restore
 echo "awx_runner: ok"

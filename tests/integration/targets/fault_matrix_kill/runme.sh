@@ -4,7 +4,8 @@
 #          done by walking the process tree): a crashed controller host, an OOM-killed or evicted container;
 #   main - only the ansible-playbook process (kill -9 PID); its worker, which runs the wait, is orphaned.
 # Each case asserts: before the kill only reads with keepResult true; afterwards the job is still on the cluster;
-# a second run gets the job's own result and releases it exactly once. Both cases run; failures are summed up.
+# a second run gets the job's own result and releases it exactly once. Then the same for a wait on 40 handles
+# killed after it read the 20 that had finished. Every case runs; failures are summed up.
 set -eux
 source ../setup_simulator/simulator.sh
 sim_start
@@ -78,6 +79,59 @@ assert released[0]["id"] == max(c["id"] for c in calls), calls
 print("%s: second run made %d reads and released once, last" % (sys.argv[1], len(calls)))' "${mode}"
 }
 
+# many: a wait on 40 handles dies (tree) after it has read the 20 that finished first; the other 20 still run.
+# Nothing may have been released: all 40 results are still on the cluster, and the second run returns all of them,
+# releasing each once.
+many_case() {
+    local handles=() index seconds playbook tries=0 rc=0 list
+    local -a victims
+    sim_call SimReset >/dev/null
+    for index in $(seq 0 39); do
+        seconds=null
+        if [ "${index}" -lt 20 ]; then seconds=0; fi
+        handles+=("$(sim_call SimCreateJob "{\"seconds\": ${seconds}, \"result\": {\"cloneID\": ${index}, \"message\": \"Clone complete.\", \"volumeID\": $((9000 + index))}}" asyncHandle)")
+    done
+    list=$(IFS=,; echo "${handles[*]}")
+    export KILL_HANDLES="[${list}]"
+    ansible-playbook -i "${SIM_INVENTORY}" wait_many.yml -e "{\"handles\": ${KILL_HANDLES}}" "${play_args[@]}" \
+        >"${OUTPUT_DIR:-${SIM_DIR}}/kill-many-first-run.log" 2>&1 &
+    playbook=$!
+    # the first run has read the 20 finished results once it has made 20 kept reads
+    until [ "$(sim_call SimCallLog '{}' 'calls[?method==GetAsyncResult]|length' 2>/dev/null)" -ge 20 ]; do
+        tries=$((tries + 1))
+        [ "${tries}" -lt 150 ] || { echo "many: the first run never read the finished jobs" >&2; return 1; }
+        sleep 0.2
+    done
+    sleep 1  # a round or two more: whatever it would release at once, it has had the time to
+    mapfile -t victims < <(descendants "${playbook}")
+    orphans=("${victims[@]}")
+    victims+=("${playbook}")
+    kill -STOP "${victims[@]}" 2>/dev/null || true
+    kill -KILL "${victims[@]}" 2>/dev/null || true
+    wait "${playbook}" || rc=$?
+    [ "${rc}" -eq 137 ] || { echo "many: the first run ended with ${rc}, not by SIGKILL" >&2; return 1; }
+
+    sim_call SimCallLog '{"clear": true}' | "${SIM_PYTHON}" -c '
+import json, os, sys
+handles = json.loads(os.environ["KILL_HANDLES"])
+reads = [c for c in json.load(sys.stdin)["calls"] if c["method"] == "GetAsyncResult"]
+assert reads and all(c["params"].get("keepResult") is True for c in reads), reads
+assert sorted(set(c["params"]["asyncHandle"] for c in reads)) == sorted(handles[:20]), reads
+print("many: first run read the 20 finished results (%d reads), all with keepResult true" % len(reads))' || return 1
+    test "$(sim_call ListAsyncResults '{}' 'asyncHandles|length')" = 40 || return 1
+
+    for index in $(seq 20 39); do sim_call SimFinishJob "{\"asyncHandle\": ${handles[${index}]}}" >/dev/null; done
+    sim_playbook wait_many.yml -e "{\"handles\": ${KILL_HANDLES}, \"expect_results\": true}" "${play_args[@]}" || return 1
+    sim_call SimCallLog | "${SIM_PYTHON}" -c '
+import json, os, sys
+handles = json.loads(os.environ["KILL_HANDLES"])
+calls = [c for c in json.load(sys.stdin)["calls"] if c["method"] == "GetAsyncResult"]
+released = sorted(c["params"]["asyncHandle"] for c in calls if c["params"].get("keepResult") is False)
+assert released == sorted(handles), released
+print("many: second run returned all 40 results and released each once")' || return 1
+    test "$(sim_call ListAsyncResults '{}' 'asyncHandles|length')" = 0
+}
+
 orphans=()
 summary=()
 failed=0
@@ -88,6 +142,8 @@ for mode in tree main; do
     if [ "${#orphans[@]}" -gt 0 ]; then kill -KILL "${orphans[@]}" 2>/dev/null || true; fi
     orphans=()
 done
+if many_case; then summary+=("PASS kill many"); else summary+=("FAIL kill many"); failed=1; fi
+if [ "${#orphans[@]}" -gt 0 ]; then kill -KILL "${orphans[@]}" 2>/dev/null || true; fi
 set +x
 printf '%s\n' "kill matrix:" "${summary[@]}"
 exit "${failed}"
