@@ -44,7 +44,8 @@ def too_large(url, method, how_much):
 
 
 def read_capped(response, url, method, describe_break):
-    """The body of a streamed requests response, abandoned once it passes MAX_ANSWER_BYTES.
+    """The body of a streamed requests response (a bytearray: a copy of 23 MiB is not free), abandoned once it
+    passes MAX_ANSWER_BYTES.
 
     describe_break(exc, received) words a broken stream for the transient error it becomes.
     """
@@ -62,7 +63,7 @@ def read_capped(response, url, method, describe_break):
     # Any break of the stream (a reset, IncompleteRead, a socket shut down when the time was up) is transient.
     except Exception as exc:  # pylint: disable=broad-except
         raise ElementTransientError(describe_break(exc, len(content)))
-    return bytes(content)
+    return content
 
 
 def decode(content, url, method, shape=None):

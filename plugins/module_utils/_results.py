@@ -50,13 +50,14 @@ ISO_UTC = re.compile(r'^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z\Z')
 
 def job_duration(response):
     """Seconds from the job's createTime to its lastUpdateTime (ISO 8601 UTC, as Element sends them), or None."""
-    start, end = _epoch(response.get('createTime')), _epoch(response.get('lastUpdateTime'))
+    start, end = api_time(response.get('createTime')), api_time(response.get('lastUpdateTime'))
     if start is None or end is None or end < start:
         return None
     return round(end - start, 3)
 
 
-def _epoch(text):
+def api_time(text):
+    """Epoch seconds of an API date (ISO 8601 UTC, as Element sends them), or None when it is not one."""
     match = ISO_UTC.match(text) if isinstance(text, STRING_TYPES) else None
     if not match:
         return None

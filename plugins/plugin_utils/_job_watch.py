@@ -2,11 +2,19 @@
 # Copyright: contributors to the solidfire.element collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The watch behind the event source solidfire.element.async_jobs: which jobs of a cluster finished since the last
-look, and the event that announces each of them once. Private to the collection.
+look, and the event that announces each of them. Private to the collection.
 
 Synchronous and free of asyncio: the event source runs each round in a worker thread, off ansible-rulebook's event
-loop. A round is one ListAsyncResults, plus one GetAsyncResult with keepResult true for each job newly seen
-finished: nothing here can purge a result, so waiting tasks and other watchers still find theirs.
+loop. A listing round is one ListAsyncResults, plus one GetAsyncResult with keepResult true for each job newly seen
+finished; between listings, while clones run, a sync round is one ListSyncJobs for all of them at the nearest end
+their figures predict, plus a read of each clone whose copy is over, so a clone is announced within about a second
+of its end. Nothing here can purge a result, so waiting tasks and other watchers still find theirs.
+
+Delivery is at least once: a job that finishes after the watch began is announced whatever happened to the first
+listings; "existing" (announced only with include_existing) means complete before the watch began by the job's own
+timestamp, read on the cluster's clock (its answers' Date header), with a margin that errs towards announcing; a
+job without a usable timestamp is announced. The release of a handle (a read without keepResult, by whatever acted
+on the event) is the acknowledgement: a job still held after a restart is announced again.
 Transient faults are retried through the collection's one retry policy (_retry.py); a round that cannot reach the
 cluster is logged and tried again at the next interval; what retrying cannot fix (credentials, api_version, TLS,
 a method the user may not call) is raised, and ends the source.
@@ -14,20 +22,26 @@ a method the user may not call) is raised, and ends the source.
 
 from __future__ import annotations
 
+import collections
 import logging
 import random
 import threading
+import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.solidfire.element.plugins.module_utils import _burst
 from ansible_collections.solidfire.element.plugins.module_utils._answers import (
     COMPLETE,
     RUNNING,
     ElementUnexpectedAnswer,
     interpret,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._burst import BURST_CONNECTIONS
 from ansible_collections.solidfire.element.plugins.module_utils._client import (
     HAS_REQUESTS,
+    ElementAPIError,
+    ElementEndpointError,
     ElementError,
     ElementHandleGone,
     redact,
@@ -39,6 +53,8 @@ from ansible_collections.solidfire.element.plugins.module_utils._common import (
     parse_handle_list,
     prepare_connection,
 )
+from ansible_collections.solidfire.element.plugins.module_utils._progress import clone_identity
+from ansible_collections.solidfire.element.plugins.module_utils._results import api_time
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     FIRST_CONTACT_GRACE_SECONDS,
     MONOTONIC,
@@ -46,6 +62,11 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     Deadline,
     ElementGaveUp,
     Retrier,
+)
+from ansible_collections.solidfire.element.plugins.module_utils._tracking import (
+    TIGHT_INTERVAL,
+    CloneTrack,
+    sync_figures,
 )
 
 LOGGER_NAME = 'solidfire.element.async_jobs'
@@ -58,16 +79,24 @@ MAX_INTERVAL = 3600.0
 # next round. Equal to the first-contact grace: a cluster that never answered in that time ends the source.
 ROUND_RETRY_SECONDS = FIRST_CONTACT_GRACE_SECONDS
 FIRST_RETRY_DELAY = 1.0
+# A job counts as existing only when it completed this long before the watch began, on the cluster's clock: the
+# Date header has whole seconds and the first answer took time to come. Inside the margin it is announced.
+START_MARGIN_SECONDS = 2.0
+# Sync rounds (ListSyncJobs while clones run) never closer than TIGHT_INTERVAL, and at most this many a minute.
+SYNC_ROUNDS_PER_MINUTE = 60
 
 # The source's own options; the connection options are the modules' own (names, aliases, SOLIDFIRE_* fallbacks).
 SOURCE_SPEC = dict(
     interval=dict(type='float', default=10.0),
     result_types=dict(type='list', elements='str'),
     async_handles=dict(type='list', elements='raw'),
-    include_existing=dict(type='bool', default=False),
+    include_existing=dict(type='bool', default=True),
     progress=dict(type='bool', default=False),
 )
 SOURCE_SPEC.update(CONNECTION_SPEC)
+
+# What the read of a job seen finished tells (_read_one).
+ANNOUNCE, LATER, LISTED_RUNNING = 'announce', 'later', 'listed running'
 
 # Keys ansible-rulebook adds to a source's arguments for its own use.
 RULEBOOK_ARG_PREFIX = 'eda_'
@@ -123,14 +152,19 @@ def parse_args(args):
 
 
 class JobWatch:
-    """One cluster watched round by round; poll() returns the events of one round.
+    """One cluster watched round by round; poll() returns the events of one round, next_round_in() says when the
+    next one is due.
 
-    client: an ElementClient (or a stand-in with list_async_results, get_async_result, http_timeout, abort, close).
-    clock, sleep, rand: injectable for tests; by default a retry pause waits on an internal event, so stop() ends it
-    at once.
+    client: an ElementClient (or a stand-in with list_async_results, get_async_result, list_sync_jobs, clock_offset,
+    http_timeout, abort, close, and sibling when connections > 1).
+    connections: how many keep-alive connections a burst of reads may use (tests on a fake clock give 1: a burst's
+    threads would make them depend on thread timing).
+    clock, sleep, rand, wall: injectable for tests (wall: epoch seconds, for the start on the cluster's clock); by
+    default a retry pause waits on an internal event, so stop() ends it at once.
     """
 
-    def __init__(self, settings, client, clock=MONOTONIC, sleep=None, rand=random.random, logger=None):
+    def __init__(self, settings, client, clock=MONOTONIC, sleep=None, rand=random.random, logger=None,
+                 wall=time.time, connections=BURST_CONNECTIONS):
         self.settings = settings
         self._client = client
         self._clock = clock
@@ -139,12 +173,22 @@ class JobWatch:
         self._stopping = threading.Event()
         self._sleep = sleep or self._stopping.wait
         self._started = clock()
+        self._started_wall = wall()
+        # the watch's start on the cluster's clock, fixed by the first listing that answers
+        self.start_line = None
         self._contacted = False
         # whether a request of this round ran out of retry time
         self._gave_up = False
         self.rounds = 0
+        self._listing_tried = None  # clock time the last listing round began
         # handle -> the last ListAsyncResults entry of a job seen running
         self._running = {}
+        # handle -> CloneTrack of a running clone whose ListSyncJobs figures are followed between listings
+        self._tracks = {}
+        self._sync_usable = True
+        self._sync_times = collections.deque()
+        self.connections = max(1, int(connections))
+        self._siblings = []
         # handles already announced, or passed over because they were complete when the watch began
         self._done = set()
         self._missing_reported = set()
@@ -158,48 +202,188 @@ class JobWatch:
     def stop(self):
         """Called from another thread: a retry pause ends now, a request in flight is cut off."""
         self._stopping.set()
-        self._client.abort()
+        for client in [self._client] + list(self._siblings):
+            client.abort()
 
     def close(self):
-        self._client.close()
+        for client in [self._client] + self._siblings:
+            client.close()
+
+    # ------------------------------------------------------------------------------------------ schedule
+    def next_round(self):
+        """(seconds to wait, the round to run then): the next listing, poll(), one interval after the last began;
+        or sooner poll_clones(), at the nearest clone end the sync figures predict."""
+        now = self._clock()
+        listing_in = 0.0 if self._listing_tried is None else max(
+            0.0, self._listing_tried + self.settings.interval - now)
+        wanted = [value for value in (self._wanted_in(track, now) for track in self._followed().values())
+                  if value is not None]
+        if wanted:
+            clones_in = max(min(wanted), self._sync_allowed_in(now))
+            if clones_in < listing_in:
+                return clones_in, self.poll_clones
+        return listing_in, self.poll
+
+    @staticmethod
+    def _wanted_in(track, now):
+        if track.progress is None and track.sync_misses == 0:
+            return 0.0  # a clone just seen running: its figures say when it ends
+        return track.wanted_in(now)
+
+    def _followed(self):
+        if not self._sync_usable:
+            return {}
+        return dict((handle, track) for handle, track in self._tracks.items() if track.followed)
+
+    def _sync_allowed_in(self, now):
+        """The soonest a sync round may start: TIGHT_INTERVAL after the last, SYNC_ROUNDS_PER_MINUTE a minute."""
+        times = self._sync_times
+        while times and times[0] <= now - 60.0:
+            times.popleft()
+        soonest = times[-1] + TIGHT_INTERVAL if times else now
+        if len(times) >= SYNC_ROUNDS_PER_MINUTE:
+            soonest = max(soonest, times[0] + 60.0)
+        return max(0.0, soonest - now)
 
     # ------------------------------------------------------------------------------------------ one round
     def poll(self):
-        """The events of one round, in handle order; [] when the cluster could not be read this time."""
+        """The events of one listing round, in handle order; [] when the cluster could not be read this time."""
         self._gave_up = False
+        self._listing_tried = self._clock()
         entries = self._retrying(self._client.list_async_results, 'listing the async results',
-                                 self.settings.result_types)
+                                 self.settings.result_types, shape=self._shape)
         if entries is None:
             return []
-        first_round = self.rounds == 0
+        if self.start_line is None:
+            offset = self._client.clock_offset()
+            self.start_line = self._started_wall + (offset or 0.0)
         self.rounds += 1
-        events = []
+        found = []  # (handle, event)
+        to_read = []
         listed = set()
         for entry in sorted(self._watched(entries, listed), key=lambda item: item['asyncResultID']):
             handle = entry['asyncResultID']
             if handle in self._done:
                 continue
             if entry['completed']:
-                if first_round and not self.settings.include_existing:
+                if self._complete_before_start(entry):
                     self._done.add(handle)
-                    continue
-                event = self._finished_event(entry)
-                if event is not None:
-                    events.append(event)
-                    self._done.add(handle)
-                    self._running.pop(handle, None)
+                    self._forget(handle)
+                    # existing: what the listing holds is its outcome; no read for each of a long backlog
+                    if self.settings.include_existing:
+                        found.append((handle, self._listed_outcome(entry)))
+                else:
+                    to_read.append(entry)
             else:
                 previous = self._running.get(handle)
                 self._running[handle] = entry
+                self._follow(handle, entry)
                 if self.settings.progress and previous is not None and previous.get('data') != entry.get('data'):
-                    events.append(self._event(entry, 'running', finished=False, success=None,
-                                              details=entry.get('data')))
+                    found.append((handle, self._event(entry, 'running', finished=False, success=None,
+                                                      details=entry.get('data'))))
+        found += self._announce_read(to_read, listed_complete=True)
+        events = [event for _handle, event in sorted(found, key=lambda pair: pair[0])]
         for handle in sorted(set(self._running) - listed):
+            self._tracks.pop(handle, None)
             events.append(self._gone_event(self._running.pop(handle)))
         # Handles are never reused: one that left the list never comes back, so forgetting it keeps memory bounded.
         self._done &= listed
         self._report_missing(listed)
         return events
+
+    def _shape(self, entry):
+        """What the listing holds of each entry while it is parsed: of a job already announced only its handle,
+        so a cluster that keeps 100,000 results costs the parse, not the memory; nothing of an unwatched one."""
+        handle = entry.get('asyncResultID')
+        if self.settings.handles is not None and handle not in self.settings.handles:
+            return None
+        if handle in self._done and isinstance(entry.get('completed'), bool):
+            return {'asyncResultID': handle, 'completed': entry['completed']}
+        return entry
+
+    def _complete_before_start(self, entry):
+        """Whether the job ended before the watch began, by its own timestamp on the cluster's clock (minus the
+        margin). Without a usable timestamp it did not: a duplicate is better than a loss."""
+        ended = api_time(entry.get('lastUpdateTime'))
+        return ended is not None and ended < self.start_line - START_MARGIN_SECONDS
+
+    def _follow(self, handle, entry):
+        """Follow a running clone through ListSyncJobs between listings, when its listing names it."""
+        if handle in self._tracks:
+            return
+        identity = clone_identity({'resultType': entry.get('resultType'), 'details': entry.get('data')})
+        if identity is not None:
+            self._tracks[handle] = CloneTrack(identity)
+
+    def _forget(self, handle):
+        self._running.pop(handle, None)
+        self._tracks.pop(handle, None)
+
+    def poll_clones(self):
+        """The events of one sync round: one ListSyncJobs for the followed clones; each whose copy is over is read
+        and, when complete, announced. [] when none is followed or the cluster could not be read."""
+        followed = self._followed()
+        if not followed:
+            return []
+        self._gave_up = False
+        self._sync_times.append(self._clock())
+        try:
+            sync_jobs = self._retrying(self._client.list_sync_jobs, 'reading the clones\' progress')
+        except (ElementAPIError, ElementEndpointError) as exc:
+            # a user who may not call it, an API without it: the listings alone announce the clones
+            self._sync_usable = False
+            self._log(logging.WARNING, 'no clone progress from ListSyncJobs (%s): clones are announced at the next '
+                      'listing, every %s s' % (exc, self.settings.interval))
+            return []
+        if sync_jobs is None:
+            return []
+        now = self._clock()
+        figures = sync_figures(sync_jobs, list(followed.values()))
+        to_read = []
+        for handle in sorted(followed):
+            track = followed[handle]
+            progress = figures[id(track)]
+            if progress is not None:
+                track.note(progress, now)
+                continue
+            track.missing()
+            if handle in self._running:
+                to_read.append(self._running[handle])
+        return [event for _handle, event in self._announce_read(to_read, listed_complete=False)]
+
+    def _announce_read(self, entries, listed_complete):
+        """[(handle, event)] of the finished jobs among entries, each read with keepResult true, over a few
+        keep-alive connections when there are many (100 clones that end together are announced in about a
+        quarter of the time one connection takes); those read are done. A fatal error is raised once every read
+        has been recorded."""
+        if not entries or self._gave_up:
+            return []
+        clients = self._clients(len(entries))
+        answers = _burst.each(lambda client, entry: self._read_one(client, entry, listed_complete), entries,
+                              clients, stop=self._stopping.is_set)
+        found, first_error = [], None
+        for entry, outcome, exc in answers:
+            if exc is not None:
+                first_error = first_error or exc
+                continue
+            handle, (kind, event) = entry['asyncResultID'], outcome
+            if kind == LISTED_RUNNING:
+                # still watched as running (its listed data is a result, not progress): it cannot vanish unannounced
+                self._running.setdefault(handle, dict(entry, data=None))
+            elif event is not None:
+                found.append((handle, event))
+                self._done.add(handle)
+                self._forget(handle)
+        if first_error is not None:
+            raise first_error
+        return found
+
+    def _clients(self, reads):
+        """The watch's client and up to connections - 1 siblings (made once, closed with the watch)."""
+        wanted = min(self.connections, reads) - 1
+        while len(self._siblings) < wanted:
+            self._siblings.append(self._client.sibling())
+        return [self._client] + self._siblings[:wanted]
 
     def _watched(self, entries, listed):
         """The entries this source watches; every listed handle goes into `listed`, a readable entry or not.
@@ -225,34 +409,45 @@ class JobWatch:
                       'asyncResultID, or completed not true or false), left out of this round; the first: %s'
                       % (len(odd), 'y' if len(odd) == 1 else 'ies', _excerpt(odd[0])))
 
-    def _finished_event(self, entry):
-        """The event of a job newly seen finished, read with keepResult true; None to try again next round."""
+    def _read_one(self, client, entry, listed_complete):
+        """(kind, event) of one job seen finished, read with keepResult true (in a burst thread: it changes no
+        state of the watch). kind is ANNOUNCE with the event, or LATER (None: read again later), or
+        LISTED_RUNNING (listed complete, reads running: the read decides).
+
+        listed_complete: the listing showed it complete (else: its clone's sync figures are gone, and the read
+        tells whether it ended).
+        """
         handle = entry['asyncResultID']
         if self._gave_up:
-            return None  # the cluster stopped answering in this round: the rest are read in the next one
+            return LATER, None  # the cluster stopped answering in this round: the rest are read in the next one
         try:
-            answer = self._retrying(self._client.get_async_result, 'reading async handle %d' % handle, handle,
+            answer = self._retrying(client.get_async_result, 'reading async handle %d' % handle, handle,
                                     keep_result=True)
         except ElementHandleGone:
+            if not listed_complete:
+                return LATER, None  # the next listing tells gone from consumed
             self._log(logging.WARNING, 'async handle %d was consumed by another client between the listing and the '
                       'read; its event carries what ListAsyncResults showed.' % handle)
-            return self._listed_outcome(entry)
+            return ANNOUNCE, self._listed_outcome(entry)
         if answer is None:
-            return None
+            return LATER, None
         try:
             state, answer = interpret(handle, answer)
         except ElementUnexpectedAnswer as exc:
+            if not listed_complete:
+                self._log(logging.WARNING, '%s It is announced from the next listing.' % exc)
+                return LATER, None
             self._log(logging.WARNING, '%s Its event carries what ListAsyncResults showed.' % exc)
-            return self._listed_outcome(entry)
+            return ANNOUNCE, self._listed_outcome(entry)
         if state == RUNNING:
+            if not listed_complete:
+                return LATER, None  # its copy is over, its job not yet: the figures or the next listing tell
             # The list ran ahead of the job's own record (or the other way round): the read decides.
             self._log(logging.INFO, 'async handle %d is listed as completed but reads as running; it is announced '
                       'when it reads complete.' % handle)
-            # still watched as running (its listed data is a result, not progress), so it cannot vanish unannounced
-            self._running.setdefault(handle, dict(entry, data=None))
-            return None
+            return LISTED_RUNNING, None
         success = state == COMPLETE
-        return self._event(dict(entry, lastUpdateTime=answer.get('lastUpdateTime', entry.get('lastUpdateTime'))),
+        return ANNOUNCE, self._event(dict(entry, lastUpdateTime=answer.get('lastUpdateTime', entry.get('lastUpdateTime'))),
                            'complete', finished=True, success=success,
                            result=answer.get('result') if success else None,
                            error=None if success else answer.get('error'),

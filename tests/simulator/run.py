@@ -38,6 +38,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--estimate-noise", type=float, default=0.2,
                         help="ListSyncJobs remainingTime error, 0..1: 0.2 is up to +-20%% and sometimes stale or absent (default 0.2)")
     parser.add_argument("--estimate-seed", type=int, default=1, help="seed of the remainingTime errors (default 1)")
+    parser.add_argument("--clock-skew", type=float, default=0.0,
+                        help="seconds the cluster's clock is ahead of the real one (negative: behind); its job dates "
+                        "and Date headers show it (default 0)")
     parser.add_argument("--gone-error", choices=GONE_ERRORS, default=GONE_ERRORS[0],
                         help="error name for a consumed or unknown async handle (default xAsyncHandleDoesNotExist)")
     return parser.parse_args(argv)
@@ -64,7 +67,7 @@ def main(argv=None) -> int:
         sys.stderr.write("simulator: --estimate-noise must be between 0 and 1\n")
         return 2
     config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error, time_scale=args.time_scale,
-                    estimate_noise=args.estimate_noise, estimate_seed=args.estimate_seed)
+                    estimate_noise=args.estimate_noise, estimate_seed=args.estimate_seed, clock_skew=args.clock_skew)
     if args.node_port is not None and not 0 <= args.node_port <= 65535:
         sys.stderr.write("simulator: --node-port must be between 0 and 65535\n")
         return 2

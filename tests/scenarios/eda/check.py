@@ -52,9 +52,11 @@ def checks(opts) -> list[tuple[str, bool]]:
         (f"the job no rule matches ({opts.unmatched}) ran no playbook", f"job {opts.unmatched} on" not in log),
         (f"the job no rule matches ({opts.unmatched}) is still on the cluster",
          listed.get(opts.unmatched, {}).get("completed") is True),
-        (f"the job complete before the start ({opts.before}) was never read",
-         all(handle != opts.before for handle, _keep in reads)),
-        (f"the job complete before the start ({opts.before}) is still on the cluster", opts.before in listed),
+        (f"the job complete before the start ({opts.before}) was announced (include_existing), from its listing",
+         re.search(rf"['\"]async_handle['\"]: {opts.before}\b", log) is not None
+         and all(handle != opts.before for handle, _keep in reads)),
+        (f"the job complete before the start ({opts.before}) ran no playbook and is still on the cluster",
+         f"job {opts.before} on" not in log and opts.before in listed),
         ("every fault was served during the watch", all(not rule.get("count") for rule in faults)
          and FAULT_KINDS <= {call.get("fault") for call in calls}),
         ("the source logged the transient faults it retried", "transient error, will retry" in log),

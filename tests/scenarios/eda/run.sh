@@ -6,6 +6,9 @@
 # runs the rulebook of docs/examples/rulebooks as written (its playbooks beside it) while it drives the cluster:
 # a job complete before the start, a clone that finishes, a job that fails, a job no rule matches, faults in the
 # middle of the watch, then a second clone. check.py asserts what the playbooks received and what the cluster saw.
+# Then a second rulebook (restart_events.yml, include_existing false) is started while jobs run, its first looks
+# failing, on a cluster whose clock is off: check_restart.py asserts each job that ended after its start was
+# announced once.
 # Exits non-zero when anything fails, and when the password shows up in the rulebook's output (its debug log, -vv,
 # and every event it received, --print-events).
 set -euo pipefail
@@ -46,11 +49,12 @@ sim_start --job-seconds 8 --password "$password" || { cat "$SIM_DIR/stderr" >&2 
 trap cleanup EXIT
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 
-# the volume the clones copy, and a job that is complete before the source starts (not announced: include_existing
-# is false)
+# the volume the clones copy, and a job that is complete before the source starts (announced, from its listing:
+# include_existing is true by default; no rule matches it, so it stays on the cluster)
 account=$(sim_call AddAccount '{"username": "eda-tenant"}' accountID)
 volume=$(sim_call CreateVolume "{\"name\": \"eda-src\", \"accountID\": $account, \"totalSize\": 1073741824, \"enable512e\": true}" volumeID)
-before=$(sim_call SimCreateJob '{"seconds": 0}' asyncHandle)
+before=$(sim_call SimCreateJob '{"seconds": 0, "resultType": "BulkVolume", "result": {"bvID": 9, "message": "Bulk volume job succeeded"}}' asyncHandle)
+sleep 3  # it ended well before the start (by more than the source's 2 s margin)
 
 echo "== ansible-rulebook docs/examples/rulebooks/clone_events.yml (as written)"
 cp -R docs/examples/rulebooks "$work/rulebooks"
@@ -114,10 +118,49 @@ scenario() {
         --clone-volumes "$clone_volume,$(sim_pick volumeID <<<"$clone2")" --failed "$failing" --unmatched "$unmatched"
 }
 
+restart() {
+    # Phase 2: a source started anew (as EDA controller restarts an activation) while jobs run, on a cluster whose
+    # clock is two minutes behind ours, include_existing false; its first looks meet HTTP 503 three times and a
+    # dropped connection, and the jobs end meanwhile. Each must be announced once; one that ended before, never.
+    sim_call SimReset >/dev/null
+    sim_call SimConfigure '{"clockSkew": -120}' >/dev/null
+    old=$(sim_call SimCreateJob '{"seconds": 0, "resultType": "BulkVolume", "result": {"bvID": 3, "message": "Bulk volume job succeeded"}}' asyncHandle)
+    sleep 3  # it ended well before the start
+    sim_call SimSetFaults '{"faults": [
+        {"kind": "http_status", "status": 503, "methods": ["ListAsyncResults"], "count": 3},
+        {"kind": "drop", "methods": ["ListAsyncResults"], "count": 1}]}' >/dev/null
+    cp "$here/restart_events.yml" "$work/rulebooks/"
+    (cd "$work/rulebooks" && exec ansible-rulebook --rulebook restart_events.yml --inventory inventory.yml -vv \
+        --print-events) > "$work/restart.log" 2>&1 &
+    rulebook_pid=$!
+    # the jobs start once the source has made its first (failed) look: they end after it started
+    wait_for 90 "first ListAsyncResults from the restarted source" listed 1
+    local jobs=() handle
+    jobs+=("$(sim_call SimCreateJob '{"seconds": 1, "resultType": "BulkVolume", "result": {"bvID": 4, "message": "Bulk volume job succeeded"}}' asyncHandle)")
+    failed=$(sim_call SimCreateJob '{"seconds": 2, "resultType": "BulkVolume", "error": {"name": "xBulkVolumeScriptFailure", "message": "Bulk volume job failed"}}' asyncHandle)
+    jobs+=("$failed")
+    jobs+=("$(sim_call SimCreateJob '{"seconds": 4, "syncProgress": true, "details": {"volumeID": 77}, "result": {"cloneID": 5, "message": "Clone complete.", "volumeID": 77}}' asyncHandle)")
+    jobs+=("$(sim_call SimCreateJob '{"seconds": 14, "syncProgress": true, "details": {"volumeID": 78}, "result": {"cloneID": 6, "message": "Clone complete.", "volumeID": 78}}' asyncHandle)")
+    for handle in "${jobs[@]}"; do
+        wait_for 90 "the restarted source's event for job $handle" grep -q "RESTART-EVENT $handle " "$work/restart.log"
+    done
+    sleep 5  # more rounds: a duplicate would show now
+    sim_call SimCallLog '{}' > "$work/restart-calls.json"
+    stop_rulebook
+    "$python" "$here/check_restart.py" --calls "$work/restart-calls.json" --log "$work/restart.log" --old "$old" \
+        --jobs "$(IFS=,; echo "${jobs[*]}")" --failed "$failed"
+}
+
 # errexit holds inside the subshell (a function called as the left side of || would run without it)
 set +e
 (set -e; scenario)
 rc=$?
+if [ "$rc" -eq 0 ]; then
+    echo "== ansible-rulebook tests/scenarios/eda/restart_events.yml (started while jobs run, first looks failing)"
+    (set -e; restart)
+    rc=$?
+fi
 set -e
 stop_rulebook
+cat "$work/restart.log" >> "$work/rulebook.log" 2>/dev/null || true
 scenario_end "$rc" "$work/rulebook.log"

@@ -10,9 +10,23 @@ def mono() -> float:
     return time.monotonic()
 
 
+# How far the cluster's clock is ahead of the real one (SimConfigure clockSkew): its dates and Date headers show it.
+_SKEW = [0.0]
+
+
+def set_skew(seconds: float) -> None:
+    """Put the cluster's clock this many seconds ahead of the real one (behind when negative)."""
+    _SKEW[0] = float(seconds)
+
+
+def wall() -> float:
+    """The cluster's clock, as epoch seconds."""
+    return time.time() + _SKEW[0]
+
+
 def utcnow() -> datetime.datetime:
-    """The current wall time in UTC."""
-    return datetime.datetime.now(datetime.timezone.utc)
+    """The current wall time in UTC, on the cluster's clock."""
+    return datetime.datetime.fromtimestamp(wall(), datetime.timezone.utc)
 
 
 def iso(when: datetime.datetime) -> str:

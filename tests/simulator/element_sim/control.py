@@ -7,6 +7,7 @@ from .jobs import GONE_ERRORS
 from .params import Params
 
 MAX_TIME_SCALE = 1_000_000
+MAX_CLOCK_SKEW = 10 * 365 * 86400
 
 
 def _gone_name(p: Params, key: str = "goneError") -> str | None:
@@ -38,11 +39,14 @@ def sim_reset(sim, _p: Params) -> dict:
 
 
 def _configure_estimates(sim, p: Params) -> None:
-    """timeScale (> 0), estimateNoise (0..1), estimateSeed: checked all before any is applied."""
+    """timeScale (> 0), estimateNoise (0..1), estimateSeed, clockSkew (s): checked all before any is applied."""
     config = sim.cluster.config
     scale = p.opt("timeScale", "number")
     noise = p.opt("estimateNoise", "number")
     seed = p.opt("estimateSeed", "int")
+    skew = p.opt("clockSkew", "number")
+    if skew is not None and not abs(skew) <= MAX_CLOCK_SKEW:
+        raise invalid(f"'clockSkew' must be between -{MAX_CLOCK_SKEW} and {MAX_CLOCK_SKEW} seconds.")
     if scale is not None and not 0 < scale <= MAX_TIME_SCALE:
         raise invalid(f"'timeScale' must be greater than 0 and at most {MAX_TIME_SCALE}.")
     if noise is not None and not 0 <= noise <= 1:
@@ -54,10 +58,14 @@ def _configure_estimates(sim, p: Params) -> None:
         config.estimate_noise = float(noise)
     if seed is not None:
         config.estimate_seed = seed
+    if skew is not None:
+        config.clock_skew = float(skew)
+        clock.set_skew(skew)
 
 
 def sim_configure(sim, p: Params) -> dict:
-    """Change jobSeconds, goneError, maxClonesPerVolume, timeScale, estimateNoise, estimateSeed; answer the configuration."""
+    """Change jobSeconds, goneError, maxClonesPerVolume, timeScale, estimateNoise, estimateSeed, clockSkew; answer the
+    configuration."""
     config = sim.cluster.config
     seconds = p.opt("jobSeconds", "number")
     gone = _gone_name(p)
@@ -119,6 +127,26 @@ def _sync_params(p: Params, result_type: str, result: dict | None) -> dict | Non
     return sync
 
 
+MAX_KEPT_RESULTS = 200_000
+
+
+def sim_add_kept_results(sim, p: Params) -> dict:
+    """count finished jobs whose results are kept (a busy cluster that keeps results: ListAsyncResults grows by
+    about 230 bytes a result); resultType (default Clone), every tenth failed, like a real backlog."""
+    count = p.req("count", "int")
+    result_type = p.opt("resultType", "str", "Clone")
+    if not 0 < count <= MAX_KEPT_RESULTS:
+        raise invalid(f"'count' must be from 1 to {MAX_KEPT_RESULTS}.")
+    cluster = sim.cluster
+    first = cluster.jobs.next_handle
+    for index in range(count):
+        job = cluster.jobs.create(result_type, 0.0, result={
+            "cloneID": cluster.take_clone_id(), "message": "Clone complete.", "volumeID": 100000 + index})
+        error = {"name": "xCloneFailed", "message": "Simulated failure of a kept job."} if index % 10 == 9 else None
+        job.finish(error=error, at=job.created_wall)
+    return {"first": first, "last": cluster.jobs.next_handle - 1}
+
+
 def _apply_pending_error(job) -> None:
     pending = job.meta.get("pendingError")
     if pending is not None and job.error is None:
@@ -161,6 +189,7 @@ CONTROL = {
     "SimSetCredentials": sim_set_credentials,
     "SimCreateJob": sim_create_job,
     "SimFinishJob": sim_finish_job,
+    "SimAddKeptResults": sim_add_kept_results,
     "SimPurgeJob": sim_purge_job,
     "SimSetFaults": sim_set_faults,
     "SimGetFaults": sim_get_faults,

@@ -53,7 +53,7 @@ class Wire:
     def head(self, reply, *, closes: bool) -> bytes:
         """The status line and headers; Content-Length is the body's unless the reply sets it or is chunked."""
         lines = [f"HTTP/1.1 {reply.status} {_phrase(reply.status)}", f"Server: {self.handler.version_string()}",
-                 f"Date: {self.handler.date_time_string()}", f"Content-Type: {reply.content_type}"]
+                 f"Date: {self.handler.date_time_string(clock.wall())}", f"Content-Type: {reply.content_type}"]
         headers = dict(reply.headers)
         if "Transfer-Encoding" not in headers:
             headers.setdefault("Content-Length", str(len(reply.body)))

@@ -30,17 +30,18 @@ class Config:
         self.time_scale = float(kw.get("time_scale", 1.0))
         self.estimate_noise = float(kw.get("estimate_noise", 0.2))
         self.estimate_seed = int(kw.get("estimate_seed", 1))
+        self.clock_skew = float(kw.get("clock_skew", 0.0))
 
     def copy(self) -> "Config":
         """An independent copy."""
         return Config(self.job_seconds, self.gone_error, self.max_clones_per_volume, time_scale=self.time_scale,
-                      estimate_noise=self.estimate_noise, estimate_seed=self.estimate_seed)
+                      estimate_noise=self.estimate_noise, estimate_seed=self.estimate_seed, clock_skew=self.clock_skew)
 
     def to_dict(self) -> dict:
         """As SimConfigure reports it."""
         return {"jobSeconds": self.job_seconds, "goneError": self.gone_error,
                 "maxClonesPerVolume": self.max_clones_per_volume, "timeScale": self.time_scale,
-                "estimateNoise": self.estimate_noise, "estimateSeed": self.estimate_seed}
+                "estimateNoise": self.estimate_noise, "estimateSeed": self.estimate_seed, "clockSkew": self.clock_skew}
 
 
 class Cluster:  # pylint: disable=too-many-instance-attributes
@@ -56,6 +57,7 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
     def reset(self) -> None:
         """Forget every account, volume and job; restore the configuration defaults."""
         self.config = self.defaults.copy()
+        clock.set_skew(self.config.clock_skew)
         self.accounts: dict[int, dict] = {}
         self.volumes: dict[int, dict] = {}
         self.snapshots: dict[int, dict] = {}

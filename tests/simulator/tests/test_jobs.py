@@ -180,3 +180,19 @@ def test_multiple_copy_and_bulk(client, volume):
     assert wait_complete(client, copy["asyncHandle"])["result"]["volumeID"] == volume["volumeID"]
     assert wait_complete(client, bulk["asyncHandle"])["resultType"] == "BulkVolume"
     assert client.call("ListVolumes", {"volumeIDs": [group["members"][0]["volumeID"]]})["volumes"][0]["status"] == "active"
+
+
+def test_clock_skew_moves_the_job_dates_and_the_date_header(client):
+    """SimConfigure clockSkew: the cluster's clock is off; its dates and its Date header agree with each other."""
+    import calendar  # pylint: disable=import-outside-toplevel
+    import email.utils  # pylint: disable=import-outside-toplevel
+
+    assert client.call("SimConfigure", {"clockSkew": 3600})["clockSkew"] == 3600
+    handle = client.call("SimCreateJob", {"seconds": 0})["asyncHandle"]
+    response = client.post("GetAsyncResult", {"asyncHandle": handle, "keepResult": True})
+    created = calendar.timegm(time.strptime(response.json()["result"]["createTime"], "%Y-%m-%dT%H:%M:%SZ"))
+    dated = email.utils.mktime_tz(email.utils.parsedate_tz(response.headers["Date"]))
+    assert abs(created - (time.time() + 3600)) < 5 and abs(dated - created) < 2
+    assert client.error("SimConfigure", {"clockSkew": 10 ** 10})["name"] == "xInvalidParameter"
+    client.call("SimReset")
+    assert client.call("SimConfigure", {})["clockSkew"] == 0

@@ -14,8 +14,12 @@ description:
     that finishes, so a rule can start the next job template the moment a clone ends, with no job waiting for it.
   - Never purges a result. It reads each newly finished job once with C(GetAsyncResult) and C(keepResult=true),
     so a C(solidfire.element.get_async_result) task waiting on the same handle still gets it.
-  - Each job is announced once per run of the source. Restarting the source does not announce jobs again that were
-    already complete when it started, unless O(include_existing=true).
+  - While clones run, it also reads their progress (one C(ListSyncJobs) for all of them) at the ends their figures
+    predict, so a finished clone is announced within about a second; other jobs at the next O(interval).
+  - Delivery is at least once. Every job that finishes after the source started is announced, whatever happened
+    to its first looks at the cluster (HTTP 5xx, dropped connections, a cluster that answers late). Each job is
+    announced once per run of the source; with O(include_existing) (the default) a restarted source announces
+    again every finished job whose result is still held, so a rule acknowledges a job by releasing its result.
   - Transient faults (a moving cluster master, a reset, HTTP 5xx, C(xDBVersionMismatch), ...) are retried with
     backoff and logged while the source keeps running. Wrong credentials, a wrong O(api_version), a TLS failure, a
     permission error, or a cluster that never answered in the first 60 seconds end the source with an error that
@@ -58,7 +62,9 @@ options:
     type: float
     default: 30
   interval:
-    description: Seconds between two looks at the cluster; from 1 to 3600.
+    description:
+      - Seconds between two listings of the cluster's jobs; from 1 to 3600. Running clones are also looked at in
+        between, at the ends their progress figures predict.
     type: float
     default: 10
   result_types:
@@ -72,9 +78,17 @@ options:
     elements: raw
   include_existing:
     description:
-      - Also announce, once, the jobs that were already complete when the source started.
+      - Also announce the jobs that were already complete when the source started and whose results are still
+        held on the cluster (each once per run of the source, from its listing).
+      - A finished job whose result is still held is work not yet done, so this is on by default; a job is
+        acknowledged by releasing its result (a read without keepResult, as C(solidfire.element.get_async_result)
+        does by default), and is then never announced again. After a restart (EDA controller restarts a failed
+        activation) every finished job not yet released is announced again, so nothing that finished while the
+        source was down is lost.
+      - Set it to V(false) to pass over what finished before the source started, by each job's own completion
+        time on the cluster's clock. Jobs that finish while no source runs are then not announced.
     type: bool
-    default: false
+    default: true
   progress:
     description:
       - Also put an event (C(status=running), C(finished=false)) on the queue each time a running job's details
@@ -144,17 +158,20 @@ async def main(queue: asyncio.Queue, args: dict) -> None:
     job_watch = _import_watch()
     watch = job_watch.JobWatch.from_args(args)
     watch_round = None
+    next_round = watch.poll
     try:
         while True:
             # The round runs in a worker thread: its requests and retry pauses never block the rulebook's loop.
-            watch_round = asyncio.ensure_future(asyncio.to_thread(watch.poll))
+            watch_round = asyncio.ensure_future(asyncio.to_thread(next_round))
             try:
                 events = await asyncio.shield(watch_round)
             except job_watch.ElementError as exc:
                 raise RuntimeError(job_watch.describe(exc, watch.settings)) from None
             for event in events:
                 await queue.put(event)
-            await asyncio.sleep(watch.settings.interval)
+            # the next listing (interval), or sooner a look at the clones whose figures predict their end
+            delay, next_round = watch.next_round()
+            await asyncio.sleep(delay)
     finally:
         # Stopping cuts off the round's request and wakes its retry pause: the thread ends at once, and only then
         # is the session closed.

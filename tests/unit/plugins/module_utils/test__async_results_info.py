@@ -44,11 +44,13 @@ class FakeClient:
         self.calls = []
         self.closed = False
 
-    def list_async_results(self, result_types=None, timeout=None):
+    def list_async_results(self, result_types=None, timeout=None, shape=None):
         self.calls.append(('ListAsyncResults', result_types))
         if self.faults:
             raise self.faults.pop(0)
-        return [dict(e) for e in ENTRIES if not result_types or e['resultType'] in result_types]
+        entries = [dict(e) for e in ENTRIES if not result_types or e['resultType'] in result_types]
+        # as the client does: what the caller's shape keeps, while parsing
+        return [kept for kept in (shape(entry) for entry in entries) if kept is not None] if shape else entries
 
     def get_async_result(self, *args, **kwargs):  # pragma: no cover - must never be called
         raise AssertionError('async_results_info must never send GetAsyncResult')

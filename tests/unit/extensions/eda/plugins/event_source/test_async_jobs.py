@@ -132,13 +132,14 @@ def test_a_finished_clone_and_a_failed_job_are_announced_through_faults(sim):
     assert listed == set(by_handle)
 
 
-def test_jobs_complete_before_the_start_are_announced_only_with_include_existing(sim):
+def test_jobs_complete_before_the_start_are_announced_unless_include_existing_is_false(sim):
     old = sim.call('SimCreateJob', dict(seconds=0))['asyncHandle']
+    time.sleep(3.0)  # it ended well before the start (more than the 2 s margin, on the cluster's clock)
     queue = RecordingQueue()
-    asyncio.run(watch_until(load_main(), sim.args(), queue, lambda events: False, timeout=2.5))
+    asyncio.run(watch_until(load_main(), sim.args(include_existing=False), queue, lambda events: False, timeout=2.5))
     assert queue.events == []
     queue = RecordingQueue()
-    asyncio.run(watch_until(load_main(), sim.args(include_existing=True), queue, lambda events: False, timeout=2.5))
+    asyncio.run(watch_until(load_main(), sim.args(), queue, lambda events: False, timeout=2.5))
     assert [event['async_handle'] for event in queue.events] == [old]
 
 
@@ -236,3 +237,52 @@ def test_the_documentation_mirrors_the_argument_spec():
         if fallback:
             description = doc['description'] if isinstance(doc['description'], list) else [doc['description']]
             assert 'E(%s)' % fallback[1][0] in ' '.join(description), name
+
+
+class StampingQueue(RecordingQueue):
+    """Also records when (this process's monotonic clock, the simulator's too) each event was put."""
+
+    def __init__(self):
+        super().__init__()
+        self.times = {}
+
+    async def put(self, item):
+        await super().put(item)
+        self.times.setdefault(item['solidfire']['async_handle'], time.monotonic())
+
+
+def test_clones_are_announced_within_a_second_of_their_end_between_listings(sim):
+    """interval 10: the clones end between two listings, and their sync figures bring each event within 1 s."""
+    ends = {}
+    for index, seconds in enumerate((4.0, 5.5, 7.0)):
+        answer = sim.call('SimCreateJob', dict(seconds=seconds, syncProgress=True, details=dict(volumeID=900 + index),
+                                               result=dict(cloneID=80 + index, message='Clone complete.',
+                                                           volumeID=900 + index)))
+        ends[answer['asyncHandle']] = answer['createdAt'] + seconds
+    queue = StampingQueue()
+    asyncio.run(watch_until(load_main(), sim.args(interval=10), queue, lambda events: len(events) >= 3, timeout=15))
+    lags = dict((handle, queue.times[handle] - end) for handle, end in ends.items())
+    assert sorted(queue.times) == sorted(ends) and all(0 <= lag <= 1.0 for lag in lags.values()), lags
+    methods = [call['method'] for call in sim.call('SimCallLog')['calls']]
+    assert methods.count('ListAsyncResults') == 1 and methods.count('ListSyncJobs') <= 15, methods
+
+
+@pytest.mark.parametrize('count', [40000, 100000])
+def test_a_cluster_that_keeps_many_results_is_watched_as_any(sim, count):
+    """ListAsyncResults of 9 or 23 MiB: the source passes over the backlog (include_existing false) and announces the
+    new job; with the default it announces the whole backlog once, from the listing."""
+    sim.call('SimAddKeptResults', dict(count=count))
+    time.sleep(3.0)  # the backlog ended before the start (more than the 2 s margin)
+    new = sim.call('SimCreateJob', dict(seconds=2))['asyncHandle']
+    queue = RecordingQueue()
+    asyncio.run(watch_until(load_main(), sim.args(include_existing=False, interval=1), queue,
+                            lambda events: len(events) >= 1, timeout=30))
+    assert [event['async_handle'] for event in queue.events] == [new]
+    if count == 40000:
+        queue = RecordingQueue()
+        asyncio.run(watch_until(load_main(), sim.args(interval=1), queue, lambda events: len(events) >= count + 1,
+                                timeout=60))
+        announced = [event['async_handle'] for event in queue.events]
+        assert len(announced) == len(set(announced)) == count + 1
+        reads = [call for call in sim.call('SimCallLog')['calls'] if call['method'] == 'GetAsyncResult']
+        assert len(reads) <= 2  # the new job only (again): the backlog comes from the listing
