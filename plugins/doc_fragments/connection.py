@@ -80,6 +80,6 @@ notes:
     exponential backoff; wrong credentials, a wrong O(api_version) and TLS failures are not.
   - An API error is classified by its error name whatever the HTTP status it comes with; for example
     C(xAsyncHandleDoesNotExist) sent with HTTP 500 means that the handle is gone, and is not retried.
-  - An answer larger than 64 MiB (more than twice any Element answer: C(ListAsyncResults) of a cluster that keeps
+  - An answer larger than 64 MiB (more than twice any Element answer; C(ListAsyncResults) of a cluster that keeps
     100,000 results is about 23 MiB) is abandoned before it is held whole and fails the task; it is not retried.
 '''

@@ -33,7 +33,7 @@ options:
         lone one would be.
       - Whatever the schedule, the wait makes at most one polling round per O(poll_interval) on average (a round
         reads at most one C(ListSyncJobs), one C(ListAsyncResults) and a few handles that are due). The rule
-        limits polling, not work: reading the results a round found finished, and releasing them, never delays
+        limits polling, not work; reading the results a round found finished, and releasing them, never delays
         the next round. Polling an Element cluster faster than every 1 to 2 seconds invites
         C(xDBVersionMismatch) faults and does not make a job end sooner.
     type: float

@@ -44,7 +44,7 @@ class Schedule:
         candidates = [] if wanted_in is None else [wanted_in]
         if unestimated or not candidates:
             candidates.append(min(self._backoff.next_delay(), max(self.poll_interval, ELAPSED_FRACTION * elapsed)))
-        delay = min(min(candidates), self.max_poll_interval)
+        delay = min(candidates + [self.max_poll_interval])
         return max(delay, self.earliest(elapsed, rounds, horizon), 0.0)
 
     def earliest(self, elapsed, rounds, horizon=None):

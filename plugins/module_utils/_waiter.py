@@ -22,7 +22,6 @@ import time
 
 from ansible_collections.solidfire.element.plugins.module_utils import _burst
 from ansible_collections.solidfire.element.plugins.module_utils._answers import (
-    ERROR,
     FATAL,
     FINISHED_STATES,
     GONE,

@@ -447,11 +447,11 @@ class JobWatch:
                       'when it reads complete.' % handle)
             return LISTED_RUNNING, None
         success = state == COMPLETE
-        return ANNOUNCE, self._event(dict(entry, lastUpdateTime=answer.get('lastUpdateTime', entry.get('lastUpdateTime'))),
-                           'complete', finished=True, success=success,
-                           result=answer.get('result') if success else None,
-                           error=None if success else answer.get('error'),
-                           details=self._last_details(handle))
+        ended = dict(entry, lastUpdateTime=answer.get('lastUpdateTime', entry.get('lastUpdateTime')))
+        return ANNOUNCE, self._event(ended, 'complete', finished=True, success=success,
+                                     result=answer.get('result') if success else None,
+                                     error=None if success else answer.get('error'),
+                                     details=self._last_details(handle))
 
     def _listed_outcome(self, entry):
         """A finished job's event from its listing alone: data is the result on success, the error otherwise."""

@@ -7,7 +7,7 @@ Run it with the tool virtualenv's Python (``make bench`` does):
 
     .venv/core-2.19/bin/python tests/perf/bench.py [--interval 1] [--job-seconds 10] [--repeat 3]
         [--only single|many|clones|eda ...] [--clone-seconds 10 60 600] [--bulk-seconds 60]
-        [--eda-clones 1 5 20] [--eda-intervals 10 2] [--eda-seconds 60] [--allow-busy]
+        [--eda-clones 1 20 100] [--eda-intervals 10 2] [--eda-seconds 60] [--allow-busy]
 
 It starts its own simulator (``--port 0``), stages the work tree as a collection (hack/stage.sh) into a temporary
 directory, and runs real ansible-playbook processes against it. What it measures:
@@ -87,7 +87,7 @@ TARGET_CLONE_CPU_RATIO = 3.0
 SCALED_DEFAULTS = 'clock=MONOTONIC, sleep=time.sleep, rand=random.random,'
 SECTIONS = ('single', 'many', 'scale', 'clones', 'eda')
 # EDA: N clones watched by one ansible-rulebook (the async_jobs source) against N waiting ansible-playbook runs
-EDA_CLONES = (1, 5, 20)
+EDA_CLONES = (1, 20, 100)
 EDA_INTERVALS = (10.0, 2.0)  # the source's default, and a fast one
 EDA_JOB_SECONDS = 60.0
 # N ansible-playbook start-ups share the cores before every one of them waits: the clones, started before the
@@ -96,6 +96,9 @@ EDA_START_ALLOWANCE = (5.0, 1.0)
 EDA_SAMPLE_SECONDS = 1.0
 EDA_READY_TIMEOUT = 180.0
 EDA_ANNOUNCE_SLACK = 30.0  # seconds past the last job's end + one interval for every clone to be announced
+# The promises of the source for many clones (gates): its CPU over the watch, and each clone's announcement
+TARGET_EDA_CPU_SHARE = 0.05  # of one core
+TARGET_EDA_LAG = 1.0
 RULEBOOK_VENV = os.path.join(ROOT, '.venv', 'rulebook')
 # Busy-machine guard. Ansible's cost of a task that only waits is the controller's worker loop, which a busy machine
 # inflates several times over (35-44 ms of CPU per second of a sleeping task on a quiet 2-core machine, 268 ms at a
@@ -557,18 +560,13 @@ def scale_figures(run, calls, ends, base):
     read of it at or after its end (the read that held its result)."""
     gets = [call for call in calls if call['method'] == 'GetAsyncResult']
     kept = [call for call in gets if call['params'].get('keepResult') is True]
-    held = {}
-    for call in sorted(kept, key=lambda c: c['time']):
-        handle = call['params'].get('asyncHandle')
-        if handle in ends and handle not in held and call['time'] >= ends[handle]:
-            held[handle] = call['time']
-    missing = sorted(set(ends) - set(held))
-    if missing:
-        raise BenchError('scale: %d jobs were never read after their end (first: %s)' % (len(missing), missing[:5]))
+    try:
+        lags = sorted(held_after_end(calls, ends).values())
+    except BenchError as exc:
+        raise BenchError('scale: %s' % exc) from None
     found = RESULT_BYTES.search(run['stdout'])
     if not found or int(found.group(2)) != len(ends):
         raise BenchError('scale: the play did not report %d complete results:\n%s' % (len(ends), run['stdout'][-2000:]))
-    lags = sorted(held[handle] - ends[handle] for handle in ends)
     return dict(
         handles=len(ends), wall=run['wall'] - base['wall'], cpu=run['cpu'] - base['cpu'], peak_rss=run['peak_rss'],
         result_bytes=int(found.group(1)), lag_median=statistics.median(lags), lag_max=lags[-1],
@@ -970,6 +968,9 @@ def eda_playbooks(runner, sim, source, count, seconds, wanted):
         watch_until(watchers, end)
         cpu_window = watchers.cpu() - cpu_ready
         for proc, out in zip(watchers.procs, outputs):
+            proc.wait(timeout=EDA_READY_TIMEOUT)
+        log.extend(sim.calls())
+        for proc, out in zip(watchers.procs, outputs):
             if proc.wait(timeout=EDA_READY_TIMEOUT) != 0:
                 out.seek(0)
                 raise BenchError('EDA: a get_async_result run failed (rc %d):\n%s'
@@ -978,8 +979,25 @@ def eda_playbooks(runner, sim, source, count, seconds, wanted):
         watchers.stop()
         for out in outputs:
             out.close()
-    return eda_figures('%d ansible-playbook run%s, get_async_result defaults' % (count, '' if count == 1 else 's'), watchers, end - ready,
-                       cpu_window, before)
+    row = eda_figures('%d ansible-playbook run%s, get_async_result defaults' % (count, '' if count == 1 else 's'),
+                      watchers, end - ready, cpu_window, before)
+    lags = sorted(held_after_end(log, jobs).values())
+    row.update(lag_median=statistics.median(lags), lag_max=lags[-1], duplicates=0)
+    return row
+
+
+def held_after_end(calls, ends):
+    """{handle: seconds from its end to the first kept read of it at or after its end} (the read that held it)."""
+    held = {}
+    for call in sorted(calls, key=lambda c: c['time']):
+        handle = call['params'].get('asyncHandle')
+        if (call['method'] == 'GetAsyncResult' and call['params'].get('keepResult') is True and handle in ends
+                and handle not in held and call['time'] >= ends[handle]):
+            held[handle] = call['time'] - ends[handle]
+    missing = sorted(set(ends) - set(held))
+    if missing:
+        raise BenchError('%d jobs were never read after their end (first: %s)' % (len(missing), missing[:5]))
+    return held
 
 
 def eda_rulebook(runner, sim, source, count, seconds, interval, env):
@@ -991,11 +1009,15 @@ def eda_rulebook(runner, sim, source, count, seconds, interval, env):
     out_path = os.path.join(runner.workdir, 'rulebook-%g-%d.out' % (interval, count))
     sim.calls()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stamps = {}
     try:
-        with open(out_path, 'wb') as out:
-            watchers.procs.append(subprocess.Popen(
-                [os.path.join(RULEBOOK_VENV, 'bin', 'ansible-rulebook'), '-r', path, '-i', runner.inventory],
-                env=env, cwd=runner.workdir, stdout=out, stderr=subprocess.STDOUT))
+        proc = subprocess.Popen(
+            [os.path.join(RULEBOOK_VENV, 'bin', 'ansible-rulebook'), '-r', path, '-i', runner.inventory],
+            env=dict(env, PYTHONUNBUFFERED='1'), cwd=runner.workdir, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT)
+        watchers.procs.append(proc)
+        reader = threading.Thread(target=stamp_lines, args=(proc.stdout, out_path, stamps), daemon=True)
+        reader.start()
 
         def listing():
             if watchers.procs[0].poll() is not None:
@@ -1011,18 +1033,32 @@ def eda_rulebook(runner, sim, source, count, seconds, interval, env):
         watch_until(watchers, end)
         cpu_window = watchers.cpu() - cpu_ready
 
-        def announced():
-            with open(out_path, encoding='utf-8', errors='replace') as handle:
-                seen = {int(line.split()[1]) for line in handle if line.startswith('announced ')}
-            return set(jobs) <= seen
         try:
-            wait_for('the announcement of every clone', announced, interval + EDA_ANNOUNCE_SLACK)
+            wait_for('the announcement of every clone', lambda: set(jobs) <= set(stamps), interval + EDA_ANNOUNCE_SLACK)
         except BenchError as exc:
             raise BenchError('%s:\n%s' % (exc, tail(out_path))) from None
+        time.sleep(interval + 2)  # one more listing: a duplicate would show now
     finally:
         watchers.stop()
-    return eda_figures('one ansible-rulebook, async_jobs interval %g' % interval, watchers, end - ready,
-                       cpu_window, before)
+    row = eda_figures('one ansible-rulebook, async_jobs interval %g' % interval, watchers, end - ready,
+                      cpu_window, before)
+    lags = sorted(stamps[handle][0] - ends for handle, ends in jobs.items())
+    row.update(lag_median=statistics.median(lags), lag_max=lags[-1], interval=interval,
+               duplicates=sum(len(stamps[handle]) - 1 for handle in jobs))
+    return row
+
+
+def stamp_lines(stream, out_path, stamps):
+    """Copy the rulebook's output to out_path; stamps[handle]: when each 'announced <handle>' line arrived (our
+    monotonic clock, the simulator's too), an upper bound of when its event was put on the rulebook's queue."""
+    with open(out_path, 'wb') as out:
+        for line in stream:
+            now = time.monotonic()
+            out.write(line)
+            out.flush()
+            text = line.decode('utf-8', 'replace')
+            if text.startswith('announced '):
+                stamps.setdefault(int(text.split()[1]), []).append(now)
 
 
 def tail(path, size=3000):
@@ -1048,6 +1084,24 @@ def compare_eda(runner, sim, args):
     return cases, rulebook_version(env)
 
 
+def eda_targets(cases):
+    """The source's promises for the most clones measured (gates): CPU, exactly once, lag."""
+    case = max(cases, key=lambda item: item['count'])
+    goals = []
+    for row in case['rows'][1:]:
+        name = '%d clones, %s' % (case['count'], row['label'])
+        share = row['cpu_window'] / row['window']
+        goals += [
+            ('%s: CPU at most %d %% of one core over the watch' % (name, TARGET_EDA_CPU_SHARE * 100),
+             '%.1f %%' % (share * 100), share <= TARGET_EDA_CPU_SHARE, True),
+            ('%s: every clone announced exactly once' % name, '%d duplicates' % row['duplicates'],
+             row['duplicates'] == 0, True),
+            ('%s: each clone announced within %g s of its end' % (name, TARGET_EDA_LAG),
+             'median %.2f s, max %.2f s' % (row['lag_median'], row['lag_max']), row['lag_max'] <= TARGET_EDA_LAG, True),
+        ]
+    return goals
+
+
 def rulebook_version(env):
     done = subprocess.run([os.path.join(RULEBOOK_VENV, 'bin', 'ansible-rulebook'), '--version'], env=env,
                           capture_output=True, text=True, check=False)
@@ -1058,18 +1112,19 @@ def render_eda(cases):
     """The EDA table as markdown lines."""
     lines = ['### Waiting on N clones: one ansible-rulebook (async_jobs) against N get_async_result playbooks', '',
              '| clones | watcher | processes held (max / mean) | threads (max) | RSS (MiB, summed, max) | wait measured (s) |'
-             ' CPU during the wait (s) | CPU per hour of waiting (s/h) | CPU of the whole run (s) |'
-             ' playbooks / this: CPU per hour, processes |',
-             '|---:|---|---:|---:|---:|---:|---:|---:|---:|---|']
+             ' CPU during the wait (s) | share of one core | CPU per hour of waiting (s/h) | CPU of the whole run (s) |'
+             ' lag median / max (s) | playbooks / this: CPU per hour, processes |',
+             '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for case in cases:
         playbooks = case['rows'][0]
         for row in case['rows']:
             versus = '' if row is playbooks else '%.1fx, %.1fx' % (
                 playbooks['per_hour'] / row['per_hour'] if row['per_hour'] > 0 else float('inf'),
                 playbooks['processes'] / row['processes'])
-            lines.append('| %d | %s | %d / %.1f | %d | %.0f | %.0f | %.2f | %.0f | %.1f | %s |' % (
+            lines.append('| %d | %s | %d / %.1f | %d | %.0f | %.0f | %.2f | %.1f %% | %.0f | %.1f | %.2f / %.2f | %s |' % (
                 case['count'], row['label'], row['processes'], row['mean_processes'], row['threads'],
-                row['rss'] / float(1 << 20), row['window'], row['cpu_window'], row['per_hour'], row['total'], versus))
+                row['rss'] / float(1 << 20), row['window'], row['cpu_window'], 100.0 * row['cpu_window'] / row['window'],
+                row['per_hour'], row['total'], row['lag_median'], row['lag_max'], versus))
     lines += ['', 'Each clone job lasts %s s; the playbooks start after their clones (each needs its handle), so the '
               'clones last %g s + %g s per playbook longer, the time N start-ups take on this machine. The rulebook '
               'starts first and the clones after its first ListAsyncResults. **wait measured**: from the moment every '
@@ -1083,7 +1138,10 @@ def render_eda(cases):
               'is one Python process whose rules engine is a JVM inside it, through jpy, so its threads are counted '
               'too). RSS is summed over those processes (pages a fork shares with its parent count in both). '
               'Every clone must be announced (a debug action prints its handle) and every playbook must end with '
-              'rc 0, or the measurement fails.' % (
+              'rc 0, or the measurement fails. **lag**: for the rulebook, from a clone\'s end to the line its rule '
+              'printed (read from the rulebook\'s output as it came, so the rules engine\'s own time is in it: an '
+              'upper bound of when the event was put on the queue); for the playbooks, from its end to the read that '
+              'held its result.' % (
                   ', '.join('%g' % case['seconds'] for case in cases), EDA_START_ALLOWANCE[0],
                   EDA_START_ALLOWANCE[1], EDA_SAMPLE_SECONDS), '']
     return lines
@@ -1161,8 +1219,8 @@ def render(sections, goals, machine):
               '| target | measured | met |', '|---|---|---|']
     for goal in goals:
         name, measured, met = goal[:3]
-        lines.append('| %s%s | %s | %s |' % ('**gate**: ' if is_gate(goal) else '', name, measured,
-                                              'yes' if met else '**no**'))
+        gate = '**gate**: ' if is_gate(goal) else ''
+        lines.append('| %s%s | %s | %s |' % (gate, name, measured, 'yes' if met else '**no**'))
     lines += ['', '### Machine', '']
     lines += ['- %s: %s' % (key, value) for key, value in machine]
     return '\n'.join(lines) + '\n'
@@ -1339,6 +1397,7 @@ def measure(runner, sim, workdir, args, only, machine):
     if 'eda' in only:
         cases, version = compare_eda(runner, sim, args)
         sections.append(render_eda(cases))
+        goals += eda_targets(cases)
         machine.append(('ansible-rulebook', version))
     return sections, goals
 
