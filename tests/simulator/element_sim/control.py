@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from . import clock
+from .bulk import CONTROL as BULK_CONTROL
+from .drives import CONTROL as DRIVE_CONTROL
 from .errors import ApiError, invalid
 from .jobs import GONE_ERRORS
 from .params import Params
@@ -184,6 +186,8 @@ def sim_call_log(sim, p: Params) -> dict:
 
 
 CONTROL = {
+    **BULK_CONTROL,
+    **DRIVE_CONTROL,
     "SimReset": sim_reset,
     "SimConfigure": sim_configure,
     "SimSetCredentials": sim_set_credentials,

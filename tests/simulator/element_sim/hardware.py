@@ -1,12 +1,13 @@
-"""The cluster's view of its hardware: ListAllNodes (one active node) and ListDrives (its drives).
+"""The cluster's view of its hardware: ListAllNodes (one active node) and GetLimits. Drives are in drives.py.
 
-Fixed answers with the fields of the reference's node and drive objects (the SDK requires most of them), enough for
-inventory and info tools; the simulator changes neither nodes nor drives.
+Fixed answers with the fields of the reference's node objects (the SDK requires most of them), enough for
+inventory and info tools.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .bulk import PER_NODE_MAX as BULK_PER_NODE, PER_VOLUME_MAX as BULK_PER_VOLUME
 from .node import NODE_ID, NODE_NAME
 from .params import Params
 from .state import Cluster
@@ -15,9 +16,6 @@ from .versions import CURRENT_VERSION
 if TYPE_CHECKING:
     from .methods import Context
 
-METADATA_DRIVES = 1
-BLOCK_DRIVES = 9
-DRIVE_BYTES = 960197124096
 
 
 def _node(cluster: Cluster, ctx: "Context") -> dict:
@@ -37,20 +35,21 @@ def list_all_nodes(cluster: Cluster, _p: Params, ctx: "Context") -> dict:
     return {"nodes": [_node(cluster, ctx)], "pendingNodes": [], "pendingActiveNodes": []}
 
 
-def list_drives(_cluster: Cluster, _p: Params, _ctx: "Context") -> dict:
-    """ListDrives: one volume-metadata drive and the block drives of the node, all active."""
-    drives = []
-    for index in range(METADATA_DRIVES + BLOCK_DRIVES):
-        drives.append({
-            "driveID": index + 1, "nodeID": NODE_ID, "slot": index, "chassisSlot": str(index), "status": "active",
-            "type": "volume" if index < METADATA_DRIVES else "block", "capacity": DRIVE_BYTES,
-            "usableCapacity": DRIVE_BYTES, "segmentFileSize": 0, "serial": f"sim-drive-{index + 1:04d}",
-            "attributes": {}, "driveSecurityFaultReason": "None", "keyProviderID": None, "keyID": None,
-        })
-    return {"drives": drives}
+def list_active_nodes(cluster: Cluster, _p: Params, ctx: "Context") -> dict:
+    """ListActiveNodes: the one node (its ID and name are what netapp.elementsw's drive module looks up)."""
+    return {"nodes": [_node(cluster, ctx)]}
+
+
+def get_limits(_cluster: Cluster, _p: Params, _ctx: "Context") -> dict:
+    """GetLimits: the limits the simulator holds a client to (the rest as a hardware cluster reports them)."""
+    return {"accountCountMax": 5000, "bulkVolumeJobsPerNodeMax": BULK_PER_NODE, "bulkVolumeJobsPerVolumeMax":
+            BULK_PER_VOLUME, "cloneJobsPerVolumeMax": 2, "cloneJobsPerNodeMax": 8, "snapshotsPerVolumeMax": 32,
+            "volumeCountMax": 4000, "volumeNameLengthMax": 64, "volumeNameLengthMin": 1,
+            "volumeSizeMax": 17592186044416, "volumeSizeMin": 1000000000, "volumesPerGroupSnapshotMax": 32}
 
 
 METHODS = {
     "ListAllNodes": list_all_nodes,
-    "ListDrives": list_drives,
+    "ListActiveNodes": list_active_nodes,
+    "GetLimits": get_limits,
 }

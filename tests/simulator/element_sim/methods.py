@@ -1,12 +1,13 @@
 """The Element API methods the simulator implements (called with the cluster lock held)."""
 from __future__ import annotations
 
-import secrets
 from typing import NamedTuple
 
 from . import node
 from .errors import invalid
 from .accounts import METHODS as ACCOUNT_METHODS, check_secrets
+from .bulk import METHODS as BULK_METHODS
+from .drives import METHODS as DRIVE_METHODS
 from .hardware import METHODS as HARDWARE_METHODS
 from .params import Params
 from .snapshots import COPYING, METHODS as SNAPSHOT_METHODS
@@ -289,24 +290,6 @@ def cancel_group_clone(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     return _cancel(cluster, "groupCloneID", p.req("groupCloneID", "int"))
 
 
-def start_bulk_volume_read(cluster: Cluster, p: Params, ctx: Context) -> dict:
-    """StartBulkVolumeRead: a BulkVolume job."""
-    volume = cluster.volume(p.req("volumeID", "int"))
-    fmt = p.req("format", "str")
-    if fmt not in ("native", "uncompressed"):
-        raise invalid(f"Invalid value for 'format': {fmt}.")
-    _source_snapshot(cluster, p, volume)
-    p.opt("script", "str")
-    p.opt("scriptParameters", "dict")
-    p.opt("attributes", "dict")
-    bv_id = cluster.take_bv_id()
-    job = cluster.jobs.create(
-        "BulkVolume", cluster.config.job_seconds, details={"bvID": bv_id, "volumeID": volume["volumeID"]},
-        result={"bvID": bv_id, "message": "Bulk volume job succeeded", "volumeID": volume["volumeID"]},
-        meta={"volumes": []})
-    return {"asyncHandle": job.handle, "key": secrets.token_hex(16), "url": ctx.base_url + "/"}
-
-
 def get_async_result(cluster: Cluster, p: Params, _ctx: Context) -> dict:
     """GetAsyncResult: reading a completed result without keepResult deletes it."""
     handle = p.req("asyncHandle", "int")
@@ -320,8 +303,10 @@ def list_async_results(cluster: Cluster, p: Params, _ctx: Context) -> dict:
 
 
 def list_sync_jobs(cluster: Cluster, _p: Params, _ctx: Context) -> dict:
-    """ListSyncJobs: one entry per unfinished slice of every running clone-type job (see syncjobs.py)."""
-    return {"syncJobs": cluster.jobs.sync_entries(cluster.config.estimate_noise)}
+    """ListSyncJobs: one entry per unfinished slice of every running clone-type job (see syncjobs.py), then the bin
+    syncs of drives being added or removed (see drives.py)."""
+    return {"syncJobs": cluster.jobs.sync_entries(cluster.config.estimate_noise)
+            + cluster.drives.sync_entries(cluster.jobs.clock.now())}
 
 
 METHODS = {
@@ -340,7 +325,6 @@ METHODS = {
     "CopyVolume": copy_volume,
     "CancelClone": cancel_clone,
     "CancelGroupClone": cancel_group_clone,
-    "StartBulkVolumeRead": start_bulk_volume_read,
     "GetAsyncResult": get_async_result,
     "ListAsyncResults": list_async_results,
     "ListSyncJobs": list_sync_jobs,
@@ -348,6 +332,8 @@ METHODS = {
     **VOLUME_METHODS,
     **SNAPSHOT_METHODS,
     **HARDWARE_METHODS,
+    **BULK_METHODS,
+    **DRIVE_METHODS,
 }
 
 # What a node's own API (--node-port) answers; everything else is xUnknownAPIMethod there.

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .params import Params
-from .state import Cluster
 from .versions import CURRENT_VERSION
 
 if TYPE_CHECKING:
+    from .state import Cluster
     from .methods import Context
 
 NODE_ID = 1

@@ -87,6 +87,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.default_credentials = tuple(credentials)
         self.credentials = self.default_credentials
         self.context, self.cert_path = tls.server_context(tls_dir, address[0])
+        self.cluster.tls_ca = self.cert_path
         self.httpd = _HTTPServer(host, port, self, CLUSTER_API)
         self.node_httpd = None if node_port is None else _HTTPServer(host, node_port, self, NODE_API)
         self.host = host

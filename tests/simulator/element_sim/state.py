@@ -8,6 +8,8 @@ import uuid
 
 from . import clock
 from .errors import ApiError
+from .bulk import BulkTable
+from .drives import DriveTable
 from .jobs import Job, JobTable, GONE_ERRORS
 from .syncjobs import SyncPlan
 
@@ -52,6 +54,7 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         self.defaults = config.copy()
         self.config = config.copy()
         self.uuid = str(uuid.uuid4())
+        self.tls_ca = None  # the simulator's certificate: what a destination simulator presents too
         self.reset()
 
     def reset(self) -> None:
@@ -64,6 +67,8 @@ class Cluster:  # pylint: disable=too-many-instance-attributes
         self.group_snapshots: dict[int, dict] = {}
         self.clock = clock.SimClock(self.config.time_scale)
         self.jobs = JobTable(self.clock)
+        self.bulk = BulkTable()
+        self.drives = DriveTable()
         self.next_account_id = 1
         self.next_volume_id = 1
         self.next_clone_id = 1

@@ -110,5 +110,6 @@ def test_nodes_and_drives(client):
     assert [n["nodeID"] for n in nodes["nodes"]] == [1] and nodes["pendingNodes"] == [] and nodes["pendingActiveNodes"] == []
     assert nodes["nodes"][0]["mip"] == "127.0.0.1" and nodes["nodes"][0]["role"] == "Storage"
     drives = client.call("ListDrives")["drives"]
-    assert [d["type"] for d in drives].count("volume") == 1 and len(drives) == 10
-    assert len({d["driveID"] for d in drives}) == 10
+    assert [d["type"] for d in drives].count("volume") == 1 and len(drives) == 12
+    assert len({d["driveID"] for d in drives}) == 12
+    assert [d["status"] for d in drives].count("active") == 10 and [d["status"] for d in drives].count("available") == 2

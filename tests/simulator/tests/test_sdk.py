@@ -173,4 +173,21 @@ def test_sdk_nodes_and_drives(simulator, client):  # pylint: disable=unused-argu
     assert [n.node_id for n in nodes.nodes] == [1] and nodes.pending_nodes == []
     assert str(nodes.nodes[0].maintenance_mode) == "Disabled" and nodes.nodes[0].platform_info.node_memory_gb == 256
     drives = element.list_drives().drives
-    assert len(drives) == 10 and {d.node_id for d in drives} == {1} and {d.status for d in drives} == {"active"}
+    assert len(drives) == 12 and {d.node_id for d in drives} == {1} and {d.status for d in drives} == {"active", "available"}
+
+
+def test_sdk_bulk_volume_and_drive_jobs(simulator, client, volume):  # pylint: disable=unused-argument
+    """What netapp.elementsw's backup and drive modules call through the SDK parses into its objects."""
+    element = _connect(simulator, version="12.3")
+    write = element.start_bulk_volume_write(volume_id=volume["volumeID"], format="native")
+    assert isinstance(write.async_handle, int) and write.key
+    jobs = element.list_bulk_volume_jobs().bulk_volume_jobs
+    assert [(j.type, j.src_volume_id, j.key) for j in jobs] == [("write", volume["volumeID"], write.key)]
+    assert element.get_limits().bulk_volume_jobs_per_node_max == 8
+    spare = [d.drive_id for d in element.list_drives().drives if d.status == "available"]
+    added = element.add_drives(spare)  # plain IDs, as na_elementsw_drive passes them
+    assert isinstance(added.async_handle, int)
+    assert {d.status for d in element.list_drives().drives if d.drive_id in spare} == {"active"}
+    removed = element.remove_drives(spare[:1])
+    assert isinstance(removed.async_handle, int)
+    assert [n.node_id for n in element.list_active_nodes().nodes] == [1]
