@@ -21,7 +21,8 @@ rc=0
 for f in MANIFEST.json FILES.json README.md LICENSE CHANGELOG.rst meta/runtime.yml meta/execution-environment.yml \
          meta/ee-requirements.txt meta/ee-bindep.txt plugins/action/get_async_result.py \
          plugins/modules/get_async_result.py plugins/modules/volume_clone.py plugins/modules/async_results_info.py \
-         plugins/modules/group_clone.py plugins/modules/volume_copy.py \
+         plugins/modules/group_clone.py plugins/modules/volume_copy.py plugins/modules/volume_backup.py \
+         plugins/modules/volume_restore.py plugins/modules/drives.py \
          extensions/awx/credential_type.yml extensions/awx/create_credential_type.yml docs/awx.md \
          extensions/eda/plugins/event_source/async_jobs.py plugins/plugin_utils/_job_watch.py \
          extensions/eda/credential_type.yml docs/eda.md docs/examples/rulebooks/clone_events.yml \
@@ -40,7 +41,8 @@ export ANSIBLE_COLLECTIONS_PATH="$build/collections"
 installed="$build/collections/ansible_collections/solidfire/element"
 [ -f "$installed/MANIFEST.json" ] || { echo "dist-check: not installed at $installed" >&2; exit 1; }
 ansible-galaxy collection verify --offline -p "$build/collections" solidfire.element || rc=1
-for module in get_async_result volume_clone group_clone volume_copy async_results_info; do
+for module in get_async_result volume_clone group_clone volume_copy async_results_info volume_backup volume_restore \
+        drives; do
     if ! out=$(ansible-doc "solidfire.element.$module" 2>&1) || ! grep -q "EXAMPLES" <<<"$out"; then
         echo "dist-check: ansible-doc solidfire.element.$module failed from the installed copy:" >&2
         echo "$out" | tail -n 20 >&2

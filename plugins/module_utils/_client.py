@@ -46,7 +46,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._transport impor
 
 # What callers import from here: the client, and the error classes and limits that describe its answers.
 __all__ = ['ElementClient', 'Endpoint', 'parse_endpoint', 'split_hostname', 'validate_api_version', 'redact',
-           'redact_values', 'secret_forms', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'STRING_TYPES', 'INTEGER_TYPES',
+           'redact_values', 'redact_fields', 'secret_forms', 'SECRET_FIELDS', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'STRING_TYPES', 'INTEGER_TYPES',
            'MAX_ANSWER_BYTES', 'MAX_ANSWER_VALUES', 'ElementAnswerTooLarge', 'ElementAPIError', 'ElementAuthError',
            'ElementEndpointError', 'ElementError', 'ElementHandleGone', 'ElementInputError', 'ElementTLSError',
            'ElementTransientError']
@@ -142,6 +142,22 @@ def redact(text, secret):
         for form in secret_forms(secret):
             text = text.replace(form, REDACTED)
     return text
+
+
+# Keys whose values are secrets wherever an answer holds them: a bulk volume job's scriptParameters (the S3 secret key,
+# the destination cluster's password), an account's CHAP secrets. A cluster may echo them back; a task, a progress
+# line or an event never shows them, whoever started the job.
+SECRET_FIELDS = frozenset(('password', 'awssecretaccesskey', 'secretaccesskey', 'initiatorsecret', 'targetsecret'))
+
+
+def redact_fields(value):
+    """value with the value of every SECRET_FIELDS key (any case, at any depth) replaced by REDACTED."""
+    if isinstance(value, dict):
+        return dict((key, REDACTED if isinstance(key, STRING_TYPES) and key.lower() in SECRET_FIELDS and item
+                     else redact_fields(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [redact_fields(item) for item in value]
+    return value
 
 
 def redact_values(value, secret):
@@ -267,8 +283,12 @@ class ElementClient:
             raise
 
     def list_sync_jobs(self, timeout=None):
-        """ListSyncJobs: every running sync job (clone slices among them) with its progress figures."""
+        """ListSyncJobs: every running sync job (clone slices, drive bin syncs) with its progress figures."""
         return self.call('ListSyncJobs', {}, timeout).get('syncJobs', [])
+
+    def list_bulk_volume_jobs(self, timeout=None):
+        """ListBulkVolumeJobs: every running bulk volume job (backup or restore) with its progress figures."""
+        return self.call('ListBulkVolumeJobs', {}, timeout).get('bulkVolumeJobs', [])
 
     def list_async_results(self, result_types=None, timeout=None, shape=None):
         """ListAsyncResults' entries. An answer without an asyncHandles list (a proxy's, a cluster's in trouble) is

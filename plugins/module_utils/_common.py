@@ -96,8 +96,30 @@ class TaskSpec:
             return missing
         prepared = self.prepare(params)
         if prepared.errors:
-            return failed(' '.join(prepared.errors))
-        return self._task(params, prepared, check_mode=check_mode, **hooks)
+            return self.redacted(failed(' '.join(prepared.errors)), params)
+        return self.redacted(self._task(params, prepared, check_mode=check_mode, **hooks), params)
+
+    def redacted(self, result, params):
+        """result with every form of every no_log value replaced: the module's own secrets (an S3 key, another
+        cluster's password) too, whichever driver runs it, however the cluster echoes them."""
+        for secret in no_log_values(self.argument_spec, params):
+            result = redact_values(result, secret)
+        return result
+
+
+def no_log_values(argument_spec, params):
+    """The values of every no_log option of argument_spec given in params, suboptions included, longest first."""
+    found = set()
+    for name, spec in argument_spec.items():
+        value = params.get(name) if isinstance(params, dict) else None
+        if value is None:
+            continue
+        if spec.get('no_log') and isinstance(value, STRING_TYPES) and value:
+            found.add(value)
+        if spec.get('options'):
+            for item in (value if isinstance(value, list) else [value]):
+                found.update(no_log_values(spec['options'], item))
+    return sorted(found, key=len, reverse=True)
 
 
 class Prepared:

@@ -15,9 +15,10 @@ __metaclass__ = type
 GONE_NAMES = frozenset(('xDBNoSuchPath', 'xAsyncHandleDoesNotExist'))
 # The endpoint or method itself is wrong: retrying cannot help.
 ENDPOINT_NAMES = frozenset(('xUnknownAPIMethod', 'xUnknownAPIVersion', 'xUnknownRPCMethod'))
-# Cluster-side conditions that pass: database contention, a master moving, limits that free up.
+# Cluster-side conditions that pass: database contention, a master moving, limits that free up (clone, snapshot and
+# bulk volume job slots: a backup waits for a slot as a clone does).
 TRANSIENT_NAMES = frozenset(('xDBVersionMismatch', 'xNotPrimary', 'xNotReadyForIO', 'xSliceNotRegistered'))
-TRANSIENT_PREFIXES = ('xDB', 'xMaxClones', 'xMaxSnapshots')
+TRANSIENT_PREFIXES = ('xDB', 'xMaxClones', 'xMaxSnapshots', 'xMaxBulkVolumeJobs')
 
 
 class ElementError(Exception):

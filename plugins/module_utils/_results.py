@@ -20,23 +20,24 @@ from ansible_collections.solidfire.element.plugins.module_utils._answers import 
     GONE,
     RUNNING,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._client import STRING_TYPES
+from ansible_collections.solidfire.element.plugins.module_utils._client import STRING_TYPES, redact_fields
 
 # Keys that describe the wait, not a handle: never published as facts twice.
 _TASK_ONLY_KEYS = ('changed', 'failed', 'msg', 'warnings', 'ansible_facts', 'skipped')
 
 
 def handle_fields(outcome):
-    """The per-handle return keys, exactly as documented (timestamps as the API returned them)."""
+    """The per-handle return keys, exactly as documented (timestamps as the API returned them). What the cluster
+    echoes of a secret (a bulk volume job's script parameters) is redacted, whoever started the job."""
     response = outcome.response or {}
     return dict(
         async_handle=outcome.handle,
         status=response.get('status'),
         finished=outcome.finished,
         result_type=response.get('resultType'),
-        result=response.get('result'),
-        error=response.get('error'),
-        details=response.get('details'),
+        result=redact_fields(response.get('result')),
+        error=redact_fields(response.get('error')),
+        details=redact_fields(response.get('details')),
         create_time=response.get('createTime'),
         last_update_time=response.get('lastUpdateTime'),
         released=outcome.released,

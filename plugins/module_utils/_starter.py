@@ -79,8 +79,9 @@ class Starter:
     """
 
     def __init__(self, client, params, check_mode=False, clock=MONOTONIC, sleep=time.sleep, rand=random.random,
-                 on_event=None, abandoned=None):
+                 on_event=None, abandoned=None, client_factory=connect):
         self.client = client
+        self.client_factory = client_factory  # for a task that talks to a second cluster too (volume_backup)
         self.params = params
         self.check_mode = check_mode
         self._clock = clock
@@ -105,31 +106,37 @@ class Starter:
         return self._retrier.last_transient
 
     # ----------------------------------------------------------------------------------------------- start
-    def start(self, method, request, context):
+    def start(self, method, request, context, client=None, meanwhile=None):
         """Send `method`; return (answer, None), or (None, found) when a retry found the job started meanwhile.
 
-        On a transient error: back off, ask started_meanwhile(), and resend only when it found nothing. context()
-        says what is being started, for the message when the deadline ends the retries.
+        On a transient error: back off, ask started_meanwhile() (or `meanwhile`), and resend only when it found
+        nothing. context() says what is being started, for the message when the deadline ends the retries. client:
+        another cluster's (a bulk volume job between clusters starts one side there); by default the task's.
         """
+        client = client or self.client
+        meanwhile = meanwhile or self.started_meanwhile
         while True:
             # Before every send: a job started for a controller that is gone would reach nobody.
             self._retrier.check_abandoned()
             try:
                 self.start_requests += 1
-                return self._retrier.attempt(self.client.call, self.client.http_timeout, method, request), None
+                return self._retrier.attempt(client.call, client.http_timeout, method, request), None
             except ElementTransientError as exc:
                 self._retrier.note_transient(exc)
             except ElementAPIError as exc:
                 raise StartFailed(self.start_error_message(exc))
             self._retrier.pause('%s (%s sent %d times)' % (context(), method, self.start_requests))
             # The failed request may have started the job all the same (an answer lost on the way back).
-            found = self.started_meanwhile()
+            found = meanwhile()
             if found is not None:
                 return None, found
 
     def started_meanwhile(self):
         """After a failed start request: what shows the job was started all the same, or None."""
         raise NotImplementedError
+
+    def close(self):
+        """What the task opened besides its client (a second cluster's), once it is done."""
 
     def start_error_message(self, exc):
         """The message for an API error the start method answered."""
@@ -181,7 +188,8 @@ def start_task(starter_class):
 
         def work(client):
             starter = starter_class(client, params, check_mode=check_mode, clock=clock, sleep=sleep, rand=rand,
-                                    on_event=on_event, abandoned=abandoned, **prepared.values)
+                                    on_event=on_event, abandoned=abandoned, client_factory=client_factory,
+                                    **prepared.values)
             try:
                 result = starter.run()
                 if wait and result['async_handle'] is not None:
@@ -190,6 +198,8 @@ def start_task(starter_class):
                 result = dict(failed=True, changed=False, msg=str(exc))
             except Abandoned:
                 result = dict(failed=True, changed=False, msg=ABANDONED_MESSAGE)
+            finally:
+                starter.close()
             if starter.warnings:
                 result['warnings'] = list(starter.warnings) + result.get('warnings', [])
             return result

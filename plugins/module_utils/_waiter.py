@@ -33,7 +33,11 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementHandleGone,
     ElementTransientError,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._progress import clone_identity, describe
+from ansible_collections.solidfire.element.plugins.module_utils._progress import (
+    PROGRESS_LISTINGS,
+    describe,
+    identity_of,
+)
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     MIN_USEFUL_TIMEOUT,
     MONOTONIC,
@@ -44,7 +48,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     Retrier,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._schedule import Schedule
-from ansible_collections.solidfire.element.plugins.module_utils._tracking import CloneTrack, sync_figures
+from ansible_collections.solidfire.element.plugins.module_utils._tracking import JobTrack, figures_of
 from ansible_collections.solidfire.element.plugins.module_utils._wait_lines import Lines
 
 RELEASE_ATTEMPTS = 3
@@ -67,7 +71,7 @@ class Outcome:
         self.message = None
         self.released = False
         self.release_warning = None
-        self.track = CloneTrack(identity) if identity is not None else None  # the clone it fills, once known
+        self.track = JobTrack(identity) if identity is not None else None  # the clone it fills, once known
 
     @property
     def finished(self):
@@ -94,9 +98,9 @@ class Outcome:
             self.response = response
             raise
         if self.state == RUNNING and self.track is None:
-            identity = clone_identity(self.response)
+            identity = identity_of(self.response)
             if identity is not None:
-                self.track = CloneTrack(identity)
+                self.track = JobTrack(identity)
         elif self.state != RUNNING and self.track is not None:
             self.track.predicted_end = None
         return (previous.get('status'), previous.get('details')) != (response.get('status'), response.get('details'))
@@ -121,7 +125,8 @@ class WaitReport:
 class Waiter:
     """Waits on one or many async handles of one cluster.
 
-    client: an ElementClient (get_async_result, list_async_results, list_sync_jobs, http_timeout, and sibling()
+    client: an ElementClient (get_async_result, list_async_results, list_sync_jobs, list_bulk_volume_jobs (for a
+      bulk volume job), http_timeout, and sibling()
       when connections > 1).
     timeout: total seconds for the wait, measured on the monotonic clock, requests and the release included.
     wait: False means a single read of each handle, no sleeping.
@@ -151,12 +156,13 @@ class Waiter:
         self._retrier = None
         self._lines = None
         self._siblings = []
-        self._sync_usable = True  # until ListSyncJobs is refused (an older API or a limited user)
+        self._unusable = set()  # listings refused (an older API or a limited user): their jobs are polled
         self.polls = 0
 
     # ----------------------------------------------------------------------------------------------- public
     def run(self, handles, identities=None):
-        """Wait on handles; identities: {handle: CloneIdentity} known from a start answer (volume_clone)."""
+        """Wait on handles; identities: {handle: identity} known from a start answer (CloneIdentity from
+        volume_clone, BulkIdentity from volume_backup, ...)."""
         self._deadline = Deadline(self.timeout, self._clock)
         self._lines = Lines(len(handles), self._deadline, self._on_event)
         self._retrier = Retrier(self._deadline, self._backoff, self._sleep,
@@ -247,25 +253,33 @@ class Waiter:
                 outcome.track.missed_end(self._clock())
 
     def _follows(self, outcome):
-        """Whether ListSyncJobs stands in for this handle's read: a clone seen running at least once (a direct
-        read or a listing confirms the handle exists and gives its times), whose sync entries keep being found."""
-        return (self.wait and self._sync_usable and outcome.state == RUNNING and outcome.track is not None
-                and outcome.track.followed)
+        """Whether the job's figures stand in for this handle's read: a job seen running at least once (a direct
+        read or a listing confirms the handle exists and gives its times), whose figures keep being found, in a
+        listing the user may read."""
+        return (self.wait and outcome.state == RUNNING and outcome.track is not None and outcome.track.followed
+                and outcome.track.identity.source not in self._unusable)
 
     def _check_sync_progress(self, followed):
-        """Note the figures of every followed clone; return those whose handle to look at: their sync is over."""
-        if not followed:
-            return []
+        """Note the figures of every followed job (one call per listing they are in); return those whose handle to
+        look at: their figures are gone (the clone's sync, the bulk volume job, the data movement is over)."""
+        to_look = []
+        for source in sorted(set(outcome.track.identity.source for outcome in followed)):
+            mine = [outcome for outcome in followed if outcome.track.identity.source == source]
+            to_look += self._check_listing(source, mine)
+        return to_look
+
+    def _check_listing(self, source, followed):
+        method, name = PROGRESS_LISTINGS[source]
         try:
-            sync_jobs = self._request(self.client.list_sync_jobs)
+            entries = self._request(getattr(self.client, method))
         except ElementTransientError:
             raise
         except ElementError as exc:
-            self._sync_usable = False
-            self._lines.emit('status', 'no clone progress from ListSyncJobs (%s): polling GetAsyncResult' % (exc,))
+            self._unusable.add(source)
+            self._lines.emit('status', 'no progress figures from %s (%s): polling GetAsyncResult' % (name, exc))
             return list(followed)
         now = self._clock()
-        figures = sync_figures(sync_jobs, [outcome.track for outcome in followed])
+        figures = figures_of(entries, [outcome.track for outcome in followed])
         to_look = []
         for outcome in followed:
             progress = figures[id(outcome.track)]

@@ -60,9 +60,11 @@ class ElementActionBase(ActionBase):
         # Under `async` the module runs in the background through async_wrapper, which needs a module.
         in_process = self._connection.transport == self.LOCAL_TRANSPORT and HAS_REQUESTS and not self._task.async_val
         if in_process:
-            password = params.get('password')
+            # every no_log value: the password, and a module's own secrets (an S3 key, another cluster's password)
+            secrets = [value for value in [params.get('password')] + sorted(no_log_values, key=len, reverse=True)
+                       if value]
             result.update(self.run_task(params, check_mode=self._task.check_mode,
-                                        on_event=lambda kind, text: self._progress(kind, redact(text, password)),
+                                        on_event=lambda kind, text: self._progress(kind, redact_all(text, secrets)),
                                         abandoned=self._controller_gone_check()))
         else:
             result.update(self._run_on_target(rules['argument_spec'], params, task_vars))
@@ -97,6 +99,13 @@ class ElementActionBase(ActionBase):
             display.v(line)
         else:
             display.display(line)
+
+
+def redact_all(text: str, secrets: list) -> str:
+    """text with every form of each secret replaced (see _client.redact)."""
+    for secret in secrets:
+        text = redact(text, secret)
+    return text
 
 
 def given_options(argument_spec: dict, params: dict) -> dict:

@@ -45,6 +45,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementHandleGone,
     redact,
+    redact_fields,
     redact_values,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
@@ -53,7 +54,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._common import (
     parse_handle_list,
     prepare_connection,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._progress import clone_identity
+from ansible_collections.solidfire.element.plugins.module_utils._progress import PROGRESS_LISTINGS, identity_of
 from ansible_collections.solidfire.element.plugins.module_utils._results import api_time
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     FIRST_CONTACT_GRACE_SECONDS,
@@ -65,8 +66,8 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
 )
 from ansible_collections.solidfire.element.plugins.module_utils._tracking import (
     TIGHT_INTERVAL,
-    CloneTrack,
-    sync_figures,
+    JobTrack,
+    figures_of,
 )
 
 LOGGER_NAME = 'solidfire.element.async_jobs'
@@ -183,9 +184,9 @@ class JobWatch:
         self._listing_tried = None  # clock time the last listing round began
         # handle -> the last ListAsyncResults entry of a job seen running
         self._running = {}
-        # handle -> CloneTrack of a running clone whose ListSyncJobs figures are followed between listings
+        # handle -> JobTrack of a running clone whose ListSyncJobs figures are followed between listings
         self._tracks = {}
-        self._sync_usable = True
+        self._unusable = set()  # progress listings refused (an older API or a limited user)
         self._sync_times = collections.deque()
         self.connections = max(1, int(connections))
         self._siblings = []
@@ -212,7 +213,7 @@ class JobWatch:
     # ------------------------------------------------------------------------------------------ schedule
     def next_round(self):
         """(seconds to wait, the round to run then): the next listing, poll(), one interval after the last began;
-        or sooner poll_clones(), at the nearest clone end the sync figures predict."""
+        or sooner poll_progress(), at the nearest clone end the sync figures predict."""
         now = self._clock()
         listing_in = 0.0 if self._listing_tried is None else max(
             0.0, self._listing_tried + self.settings.interval - now)
@@ -221,7 +222,7 @@ class JobWatch:
         if wanted:
             clones_in = max(min(wanted), self._sync_allowed_in(now))
             if clones_in < listing_in:
-                return clones_in, self.poll_clones
+                return clones_in, self.poll_progress
         return listing_in, self.poll
 
     @staticmethod
@@ -231,9 +232,8 @@ class JobWatch:
         return track.wanted_in(now)
 
     def _followed(self):
-        if not self._sync_usable:
-            return {}
-        return dict((handle, track) for handle, track in self._tracks.items() if track.followed)
+        return dict((handle, track) for handle, track in self._tracks.items()
+                    if track.followed and track.identity.source not in self._unusable)
 
     def _sync_allowed_in(self, now):
         """The soonest a sync round may start: TIGHT_INTERVAL after the last, SYNC_ROUNDS_PER_MINUTE a minute."""
@@ -311,34 +311,44 @@ class JobWatch:
         """Follow a running clone through ListSyncJobs between listings, when its listing names it."""
         if handle in self._tracks:
             return
-        identity = clone_identity({'resultType': entry.get('resultType'), 'details': entry.get('data')})
+        identity = identity_of({'resultType': entry.get('resultType'), 'details': entry.get('data')})
         if identity is not None:
-            self._tracks[handle] = CloneTrack(identity)
+            self._tracks[handle] = JobTrack(identity)
 
     def _forget(self, handle):
         self._running.pop(handle, None)
         self._tracks.pop(handle, None)
 
-    def poll_clones(self):
-        """The events of one sync round: one ListSyncJobs for the followed clones; each whose copy is over is read
-        and, when complete, announced. [] when none is followed or the cluster could not be read."""
+    def poll_progress(self):
+        """The events of one progress round: one call per listing that holds the followed jobs' figures
+        (ListSyncJobs for clones and drive removals, ListBulkVolumeJobs for bulk volume jobs); each job whose
+        figures are gone is read and, when complete, announced. [] when none is followed or none could be read."""
         followed = self._followed()
         if not followed:
             return []
         self._gave_up = False
         self._sync_times.append(self._clock())
+        to_read = []
+        for source in sorted(set(track.identity.source for track in followed.values())):
+            mine = dict((handle, track) for handle, track in followed.items() if track.identity.source == source)
+            to_read += self._progress_of(source, mine)
+        return [event for _handle, event in self._announce_read(to_read, listed_complete=False)]
+
+    def _progress_of(self, source, followed):
+        """Note the figures of these jobs from their listing; return the entries of those whose figures are gone."""
+        method, name = PROGRESS_LISTINGS[source]
         try:
-            sync_jobs = self._retrying(self._client.list_sync_jobs, 'reading the clones\' progress')
+            entries = self._retrying(getattr(self._client, method), 'reading the jobs\' progress (%s)' % name)
         except (ElementAPIError, ElementEndpointError) as exc:
-            # a user who may not call it, an API without it: the listings alone announce the clones
-            self._sync_usable = False
-            self._log(logging.WARNING, 'no clone progress from ListSyncJobs (%s): clones are announced at the next '
-                      'listing, every %s s' % (exc, self.settings.interval))
+            # a user who may not call it, an API without it: the listings alone announce these jobs
+            self._unusable.add(source)
+            self._log(logging.WARNING, 'no progress figures from %s (%s): its jobs are announced at the next listing, '
+                      'every %s s' % (name, exc, self.settings.interval))
             return []
-        if sync_jobs is None:
+        if entries is None:
             return []
         now = self._clock()
-        figures = sync_figures(sync_jobs, list(followed.values()))
+        figures = figures_of(entries, list(followed.values()))
         to_read = []
         for handle in sorted(followed):
             track = followed[handle]
@@ -349,7 +359,7 @@ class JobWatch:
             track.missing()
             if handle in self._running:
                 to_read.append(self._running[handle])
-        return [event for _handle, event in self._announce_read(to_read, listed_complete=False)]
+        return to_read
 
     def _announce_read(self, entries, listed_complete):
         """[(handle, event)] of the finished jobs among entries, each read with keepResult true, over a few
@@ -486,8 +496,9 @@ class JobWatch:
             last_update_time=entry.get('lastUpdateTime'),
             cluster=self.settings.cluster,
         )
-        # A job's result comes from the cluster as it is: one that echoes the password must not show it.
-        return dict(solidfire=redact_values(job, self.settings.connection.password))
+        # A job's result comes from the cluster as it is: one that echoes the password, or a secret of the job's
+        # own (a bulk volume job's script parameters), must not show it.
+        return dict(solidfire=redact_values(redact_fields(job), self.settings.connection.password))
 
     def _report_missing(self, listed):
         if self.settings.handles is None:

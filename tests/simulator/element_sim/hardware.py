@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .methods import Context
 
 
-
 def _node(cluster: Cluster, ctx: "Context") -> dict:
     return {
         "nodeID": NODE_ID, "associatedMasterServiceID": 2, "associatedFServiceID": 0, "name": NODE_NAME,

@@ -6,6 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.solidfire.element.plugins.module_utils._bulk_progress import BulkIdentity
+from ansible_collections.solidfire.element.plugins.module_utils._drive_progress import DriveIdentity
 from ansible_collections.solidfire.element.plugins.module_utils._progress import CloneIdentity
 from ansible_collections.solidfire.element.plugins.module_utils._tracking import (
     END_MARGIN,
@@ -13,8 +15,8 @@ from ansible_collections.solidfire.element.plugins.module_utils._tracking import
     HALVING_ABOVE,
     TIGHT_INTERVAL,
     TIGHT_READS,
-    CloneTrack,
-    sync_figures,
+    JobTrack,
+    figures_of,
 )
 
 
@@ -23,7 +25,7 @@ def figures(remaining, percent=50.0, measured=False):
 
 
 def test_an_estimated_end_is_approached_by_halves_a_measured_one_read_just_after():
-    track = CloneTrack(CloneIdentity(clone_id=7))
+    track = JobTrack(CloneIdentity(clone_id=7))
     track.note(figures(HALVING_ABOVE + 6), now=100.0)
     assert track.wanted_in(100.0) == (HALVING_ABOVE + 6) / 2
     track.note(figures(3.0), now=100.0)
@@ -33,13 +35,13 @@ def test_an_estimated_end_is_approached_by_halves_a_measured_one_read_just_after
 
 
 def test_quick_reads_never_below_half_a_second_even_for_an_end_just_ahead():
-    track = CloneTrack(CloneIdentity(clone_id=7))
+    track = JobTrack(CloneIdentity(clone_id=7))
     track.note(figures(0.01), now=50.0)
     assert track.wanted_in(50.0) == TIGHT_INTERVAL
 
 
 def test_around_a_passed_end_a_few_quick_reads_then_no_estimate():
-    track = CloneTrack(CloneIdentity(clone_id=7))
+    track = JobTrack(CloneIdentity(clone_id=7))
     track.note(figures(1.0), now=100.0)
     assert track.due(101.0)
     wanted = []
@@ -53,7 +55,7 @@ def test_around_a_passed_end_a_few_quick_reads_then_no_estimate():
 
 
 def test_estimates_that_keep_missing_are_no_longer_trusted():
-    track = CloneTrack(CloneIdentity(clone_id=7))
+    track = JobTrack(CloneIdentity(clone_id=7))
     now = 100.0
     for _miss in range(ESTIMATE_MISSES):
         track.note(figures(1.0), now=now)
@@ -63,7 +65,7 @@ def test_estimates_that_keep_missing_are_no_longer_trusted():
 
 
 def test_figures_going_backwards_are_not_trusted_for_the_schedule():
-    track = CloneTrack(CloneIdentity(clone_id=7))
+    track = JobTrack(CloneIdentity(clone_id=7))
     track.note({'percent_complete': 50.0, 'remaining_time': 10.0}, now=100.0)
     assert track.predicted_end == 110.0
     track.note({'percent_complete': 40.0, 'remaining_time': 1.0}, now=101.0)
@@ -78,8 +80,36 @@ def test_one_listing_gives_each_clone_its_own_figures():
                {'type': 'clone', 'cloneID': 9, 'groupCloneID': 3, 'dstVolumeID': 13, 'totalBytes': 100,
                 'currentBytes': 20, 'remainingTime': 7.0},
                {'type': 'slice', 'cloneID': 1, 'totalBytes': 999}]
-    tracks = [CloneTrack(CloneIdentity(clone_id=1)), CloneTrack(CloneIdentity(volume_id=12)),
-              CloneTrack(CloneIdentity(group_clone_id=3)), CloneTrack(CloneIdentity(clone_id=4))]
-    found = sync_figures(entries, tracks)
+    tracks = [JobTrack(CloneIdentity(clone_id=1)), JobTrack(CloneIdentity(volume_id=12)),
+              JobTrack(CloneIdentity(group_clone_id=3)), JobTrack(CloneIdentity(clone_id=4))]
+    found = figures_of(entries, tracks)
     assert [found[id(track)] and found[id(track)]['percent_complete'] for track in tracks] == [50.0, 10.0, 20.0, None]
     assert found[id(tracks[1])]['clone_id'] == 2
+
+
+def test_a_bulk_volume_job_is_found_by_its_id_its_key_or_its_volume_and_type():
+    entries = [{'bulkVolumeID': 4, 'key': 'k4', 'srcVolumeID': 47, 'type': 'read', 'status': 'running',
+                'percentComplete': 40, 'remainingTime': 30},
+               {'bulkVolumeID': 5, 'key': 'k5', 'srcVolumeID': 47, 'type': 'write', 'status': 'preparing',
+                'percentComplete': 0}]
+    tracks = [JobTrack(BulkIdentity(bv_id=4)), JobTrack(BulkIdentity(key='k5')),
+              JobTrack(BulkIdentity(volume_id=47, kind='read')), JobTrack(BulkIdentity(bv_id=9))]
+    found = figures_of(entries, tracks)
+    assert found[id(tracks[0])]['remaining_time'] == 30 and found[id(tracks[0])]['remaining_measured'] is False
+    assert found[id(tracks[1])]['remaining_time'] is None and found[id(tracks[1])]['status'] == 'preparing'
+    assert found[id(tracks[2])]['bulk_volume_id'] == 4 and found[id(tracks[3])] is None
+    tracks[2].note(found[id(tracks[2])], now=100.0)
+    assert tracks[2].identity.bv_id == 4 and tracks[2].wanted_in(100.0) == 15.0  # halfway: an estimate only
+
+
+def test_a_drive_job_is_the_data_moving_onto_or_off_its_drives_services():
+    entries = [{'type': 'bin', 'srcServiceID': 31, 'dstServiceID': 21, 'totalBytes': 100, 'currentBytes': 25,
+                'bytesPerSecond': 5.0},
+               {'type': 'bin', 'srcServiceID': 22, 'dstServiceID': 23, 'totalBytes': 100, 'currentBytes': 50,
+                'bytesPerSecond': 5.0},
+               {'type': 'clone', 'cloneID': 1, 'dstVolumeID': 2, 'totalBytes': 10, 'currentBytes': 1}]
+    mine, everyone = DriveIdentity('DriveRemoval', drives=[7], services=[31]), DriveIdentity('DriveRemoval')
+    found = figures_of(entries, [JobTrack(mine), JobTrack(everyone)])
+    assert [figures['sync_jobs'] for figures in found.values()] == [1, 2]
+    assert sorted(figures['remaining_time'] for figures in found.values()) == [15.0, 15.0]
+    assert mine.label() == 'data off drive 7'

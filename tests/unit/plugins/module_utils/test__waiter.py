@@ -549,4 +549,4 @@ def test_list_sync_jobs_refused_falls_back_to_reading_the_handle(watched, clock)
     report = make_waiter(watched, clock, events=events).run([5])
     assert report.outcomes[0].state == COMPLETE and report.outcomes[0].progress is None
     assert [call[0] for call in watched.calls].count('ListSyncJobs') == 1
-    assert any('no clone progress from ListSyncJobs' in text for _now, _kind, text in events)
+    assert any('no progress figures from ListSyncJobs' in text for _now, _kind, text in events)

@@ -648,7 +648,7 @@ def test_list_sync_jobs_refused_leaves_the_clones_to_the_listings(cluster, clock
             clock.now += delay
     assert seen is not None and seen - 1015 <= watch.settings.interval
     assert [call[0] for call in cluster.calls].count('ListSyncJobs') == 1
-    assert 'no clone progress from ListSyncJobs' in caplog.text
+    assert 'no progress figures from ListSyncJobs' in caplog.text
 
 
 # ------------------------------------------------------------------------------------------------ odd answers

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 
 import pytest
@@ -20,13 +19,9 @@ import yaml
 
 from ansible_collections.solidfire.element.plugins.plugin_utils import _job_watch
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *([os.pardir] * 6)))
-SOURCE = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'async_jobs.py')
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
+from ansible_collections.solidfire.element.tests.unit.plugins.simulated import ROOT, Sim as Simulated, launch
 
-# pylint: disable=wrong-import-position
-import simctl  # noqa: E402
-from launch import launch  # noqa: E402
+SOURCE = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'async_jobs.py')
 
 PASSWORD = 'eda-Secr3t-pa55word'
 
@@ -51,23 +46,11 @@ def simulator(tmp_path):
         yield sim
 
 
-class Sim:
-    """Control calls to the simulator (Sim* methods and ordinary API calls), through simctl's one."""
-
-    def __init__(self, launched):
-        self.launched = launched
-
-    def call(self, method, params=None):
-        answer = simctl.call(self.launched.url + '/json-rpc/12.3', method, params or {},
-                             auth=(self.launched.username, self.launched.password), ca=self.launched.ca)
-        assert 'error' not in answer, answer
-        return answer['result']
+class Sim(Simulated):
+    """The simulator, and the source's arguments that reach it (a listing every second)."""
 
     def args(self, **extra):
-        args = dict(hostname=self.launched.hostport, username=self.launched.username, password=self.launched.password,
-                    ca_path=self.launched.ca, interval=1)
-        args.update(extra)
-        return args
+        return super().args(**dict(dict(interval=1), **extra))
 
 
 @pytest.fixture
