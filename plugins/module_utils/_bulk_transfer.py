@@ -144,14 +144,15 @@ class BulkTransfer(Starter):
         """Start (or adopt) the job and return the task's fields; raises ElementError subclasses."""
         self._volume = self._this_volume()
         self._place = self._resolve_place()
+        # the same job already running is adopted first: it is what makes the volume written to busy
+        running = self._running_here()
+        if running is not None:
+            return self._adopt(running)
         if self.kind == WRITE:
             self._check_writable(self.lookups, self._volume, 'the volume to restore into', self._incoming_size())
         elif self._place.peer is not None:
             self._check_writable(self._peer_lookups, self._place.peer_volume, 'the destination volume',
                                  self._volume['totalSize'])
-        running = self._running_here()
-        if running is not None:
-            return self._adopt(running)
         if self.check_mode:
             return self._fields(changed=True, msg='Would %s (check mode: nothing was sent).' % self._what())
         return self._start()

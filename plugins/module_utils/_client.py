@@ -46,7 +46,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._transport impor
 
 # What callers import from here: the client, and the error classes and limits that describe its answers.
 __all__ = ['ElementClient', 'Endpoint', 'parse_endpoint', 'split_hostname', 'validate_api_version', 'redact',
-           'redact_values', 'redact_fields', 'secret_forms', 'SECRET_FIELDS', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'STRING_TYPES', 'INTEGER_TYPES',
+           'redact_values', 'redact_fields', 'redact_secrets', 'secret_values', 'secret_forms', 'SECRET_FIELDS', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'STRING_TYPES', 'INTEGER_TYPES',
            'MAX_ANSWER_BYTES', 'MAX_ANSWER_VALUES', 'ElementAnswerTooLarge', 'ElementAPIError', 'ElementAuthError',
            'ElementEndpointError', 'ElementError', 'ElementHandleGone', 'ElementInputError', 'ElementTLSError',
            'ElementTransientError']
@@ -157,6 +157,30 @@ def redact_fields(value):
                      else redact_fields(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
         return [redact_fields(item) for item in value]
+    return value
+
+
+def secret_values(value):
+    """The text values under SECRET_FIELDS keys anywhere in value: what a cluster echoed of a job's secrets, so that
+    the same secret is redacted where the cluster repeats it in free text (an error message) too."""
+    found = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, STRING_TYPES) and key.lower() in SECRET_FIELDS and isinstance(item, STRING_TYPES):
+                if item and item != REDACTED:
+                    found.add(item)
+            else:
+                found |= secret_values(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= secret_values(item)
+    return found
+
+
+def redact_secrets(value, secrets):
+    """value with every form of each of secrets replaced (longest first, so none is half replaced)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        value = redact_values(value, secret)
     return value
 
 

@@ -79,6 +79,11 @@ class DriveWork(Starter):
         return self._fields(changed=True, async_handle=handle, msg='Started to %s %s (async handle %s).'
                             % (ACTIONS[state][2], _labels(to_act), handle))
 
+    def waits_on(self, fields):
+        """A job's handle, or, for present and absent, the drives' data still moving after an earlier run."""
+        return fields['async_handle'] is not None or (
+            self.params['state'] in (PRESENT, ABSENT) and not fields.get('failed'))
+
     def finish(self, fields, release):
         """Wait on the job, then until the data is in place (present, absent)."""
         state = self.params['state']

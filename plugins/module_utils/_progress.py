@@ -130,4 +130,7 @@ def describe(handle, identity, progress):
         parts.append('%.1f of %.1f GiB' % (progress['current_bytes'] / GIB, progress['total_bytes'] / GIB))
     if progress.get('remaining_time') is not None:
         parts.append('about %d s left' % int(round(progress['remaining_time'])))
-    return 'handle %s (%s): %s' % (handle, identity.label(), ', '.join(parts) or 'in progress')
+    figures = ', '.join(parts) or 'in progress'
+    if handle is None:  # the data of drives an earlier run added, still moving
+        return '%s: %s' % (identity.label(), figures)
+    return 'handle %s (%s): %s' % (handle, identity.label(), figures)

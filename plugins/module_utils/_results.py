@@ -20,7 +20,11 @@ from ansible_collections.solidfire.element.plugins.module_utils._answers import 
     GONE,
     RUNNING,
 )
-from ansible_collections.solidfire.element.plugins.module_utils._client import STRING_TYPES, redact_fields
+from ansible_collections.solidfire.element.plugins.module_utils._client import (
+    STRING_TYPES,
+    redact_fields,
+    redact_secrets,
+)
 
 # Keys that describe the wait, not a handle: never published as facts twice.
 _TASK_ONLY_KEYS = ('changed', 'failed', 'msg', 'warnings', 'ansible_facts', 'skipped')
@@ -123,6 +127,11 @@ def task_result(report, many, params, would_release=False):
     warnings = [outcome.release_warning for outcome in report.outcomes if outcome.release_warning]
     if warnings:
         result['warnings'] = warnings
+    # what the cluster echoed of a job's secrets in its structured fields, wherever it repeats them (a message)
+    echoed = set()
+    for outcome in report.outcomes:
+        echoed |= getattr(outcome, 'secrets', set())
+    result = redact_secrets(result, echoed)
     if params.get('fact_name'):
         facts = dict((key, value) for key, value in result.items() if key not in _TASK_ONLY_KEYS)
         result['ansible_facts'] = {params['fact_name']: facts}

@@ -138,6 +138,10 @@ class Starter:
     def close(self):
         """What the task opened besides its client (a second cluster's), once it is done."""
 
+    def waits_on(self, fields):
+        """Whether, with wait: true, there is something to wait for: by default a job's handle."""
+        return fields['async_handle'] is not None
+
     def start_error_message(self, exc):
         """The message for an API error the start method answered."""
         raise NotImplementedError
@@ -192,7 +196,7 @@ def start_task(starter_class):
                                     **prepared.values)
             try:
                 result = starter.run()
-                if wait and result['async_handle'] is not None:
+                if wait and starter.waits_on(result):
                     result = starter.finish(result, release=release)
             except ElementError as exc:
                 result = dict(failed=True, changed=False, msg=str(exc))

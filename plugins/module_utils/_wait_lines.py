@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.solidfire.element.plugins.module_utils._answers import COMPLETE, ERROR, FATAL, GONE, RUNNING
+from ansible_collections.solidfire.element.plugins.module_utils._client import redact_fields, redact_secrets
 
 HEARTBEAT_SECONDS = 20.0
 # A wait on more handles than this prints summary lines, and its per-handle lines only at -v.
@@ -49,10 +50,10 @@ class Lines:
         text = 'handle %s: %s' % (outcome.handle, response.get('status'))
         if outcome.state == ERROR:
             error = response.get('error') or {}
-            text += ' with error %s' % (error.get('name') or error)
+            text += ' with error %s' % (error.get('name') or redact_fields(error))
         elif outcome.state == RUNNING and response.get('details') and outcome.progress is None:
-            text += ' %s' % (response.get('details'),)
-        self._handle_line('status', text)
+            text += ' %s' % (redact_fields(response.get('details')),)
+        self._handle_line('status', redact_secrets(text, outcome.secrets))
 
     def emit_progress(self, text):
         self._handle_line('progress', text)

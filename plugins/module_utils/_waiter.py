@@ -32,6 +32,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementError,
     ElementHandleGone,
     ElementTransientError,
+    secret_values,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._progress import (
     PROGRESS_LISTINGS,
@@ -62,7 +63,7 @@ SLEEP_RESOLUTION = 1e-3
 class Outcome:
     """What is known about one handle: its state, the last API answer for it, and what happened to it."""
 
-    __slots__ = ('handle', 'state', 'response', 'message', 'released', 'release_warning', 'track')
+    __slots__ = ('handle', 'state', 'response', 'message', 'released', 'release_warning', 'track', 'secrets')
 
     def __init__(self, handle, identity=None):
         self.handle = handle
@@ -71,7 +72,8 @@ class Outcome:
         self.message = None
         self.released = False
         self.release_warning = None
-        self.track = JobTrack(identity) if identity is not None else None  # the clone it fills, once known
+        self.track = JobTrack(identity) if identity is not None else None  # what names its figures, once known
+        self.secrets = set()  # what the cluster echoed of the job's secrets (a bulk volume job's script parameters)
 
     @property
     def finished(self):
@@ -92,6 +94,7 @@ class Outcome:
         An answer that cannot be read safely is kept (so the task shows what came) and raised.
         """
         previous = self.response or {}
+        self.secrets |= secret_values(response)
         try:
             self.state, self.response = interpret(self.handle, response)
         except ElementError:

@@ -46,7 +46,9 @@ from ansible_collections.solidfire.element.plugins.module_utils._client import (
     ElementHandleGone,
     redact,
     redact_fields,
+    redact_secrets,
     redact_values,
+    secret_values,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._common import (
     CONNECTION_SPEC,
@@ -497,8 +499,10 @@ class JobWatch:
             cluster=self.settings.cluster,
         )
         # A job's result comes from the cluster as it is: one that echoes the password, or a secret of the job's
-        # own (a bulk volume job's script parameters), must not show it.
-        return dict(solidfire=redact_values(redact_fields(job), self.settings.connection.password))
+        # own (a bulk volume job's script parameters, wherever the cluster repeats it), must not show it.
+        echoed = secret_values(job) | secret_values(self._running.get(entry['asyncResultID']))
+        job = redact_secrets(redact_fields(job), echoed)
+        return dict(solidfire=redact_values(job, self.settings.connection.password))
 
     def _report_missing(self, listed):
         if self.settings.handles is None:

@@ -4,8 +4,9 @@ destination cluster, reached over HTTPS the way bv_internal.py reaches one (its 
 key of a write session started there).
 
 A job's async result completes with {message, bvID, volumeID}, or fails with xBulkVolumeScriptFailure (destination
-unreachable or refusing the key, S3 credentials refused, no such S3 object). While it runs, GetAsyncResult details
-and ListBulkVolumeJobs entries echo its scriptParameters, secrets included, as a cluster may: clients must redact.
+unreachable or refusing the key, S3 credentials refused, no such S3 object). GetAsyncResult details while it runs,
+its error object when it fails, and ListBulkVolumeJobs entries echo its scriptParameters, secrets included, as a
+cluster may: clients must redact.
 Jobs leave ListBulkVolumeJobs once done. Limits (GetLimits): two bulk volume jobs per volume, eight per node.
 """
 from __future__ import annotations
@@ -144,10 +145,12 @@ def _start(cluster, p: Params, ctx, kind: str) -> tuple:
 
 
 def _fail(bulk: BulkJob, after: float, message: str) -> None:
-    """The job's script fails `after` seconds from its start."""
+    """The job's script fails `after` seconds from its start; its error echoes the script parameters (secrets
+    included), as the details of a running job do."""
     bulk.job.details = None
     bulk.job.meta["pendingError"] = {"name": FAILURE, "message": f"Bulk volume job failed: {message}",
-                                     "bvID": bulk.bv_id, "volumeID": bulk.volume_id}
+                                     "bvID": bulk.bv_id, "volumeID": bulk.volume_id,
+                                     "scriptParameters": bulk.parameters}
     bulk.job.on_complete = _apply_error(bulk.job.on_complete)
     bulk.job.seconds = after
 
@@ -200,8 +203,8 @@ def _s3_refuses(table: BulkTable, place: dict) -> str | None:
         return f"S3 parameters missing: {', '.join(missing)}."
     keys = table.s3_keys
     if keys is not None and keys.get(place["awsAccessKeyID"]) != place["awsSecretAccessKey"]:
-        return (f"S3 at {place['hostname']} refused access key {place['awsAccessKeyID']} with secret "
-                f"{place['awsSecretAccessKey']} (InvalidAccessKeyId or SignatureDoesNotMatch).")
+        return (f"S3 at {place['hostname']} refused access key {place['awsAccessKeyID']} "
+                f"(InvalidAccessKeyId or SignatureDoesNotMatch).")
     return None
 
 
@@ -250,8 +253,7 @@ def _feed_destination(write: dict, params: dict, ca: str | None) -> str | None:
         with urllib.request.urlopen(request, context=context, timeout=FEED_TIMEOUT) as response:
             answer = json.loads(response.read().decode())
     except urllib.error.HTTPError as exc:
-        return (f"the destination cluster {mvip} refused user {write['username']} with password "
-                f"{write['password']} (HTTP {exc.code}).")
+        return f"the destination cluster {mvip} refused user {write['username']} (HTTP {exc.code})."
     except (OSError, ValueError) as exc:
         return f"the destination cluster {mvip} is unreachable ({exc})."
     if "error" in answer:

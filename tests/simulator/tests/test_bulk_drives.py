@@ -55,7 +55,8 @@ def test_refused_s3_credentials_a_missing_object_and_a_small_target_fail_the_job
     bad = client.call("StartBulkVolumeRead", {"volumeID": volume["volumeID"], "format": "native",
                                               "script": "bv_internal.py", "scriptParameters": {"write": S3}})
     error = wait_done(client, bad["asyncHandle"])["error"]
-    assert error["name"] == "xBulkVolumeScriptFailure" and S3["awsSecretAccessKey"] in error["message"]
+    assert error["name"] == "xBulkVolumeScriptFailure" and "refused access key AKIASIMULATED" in error["message"]
+    assert error["scriptParameters"]["write"]["awsSecretAccessKey"] == S3["awsSecretAccessKey"]  # echoed
     client.call("SimS3", {"keys": None})
     missing = client.call("StartBulkVolumeWrite", {"volumeID": volume["volumeID"], "format": "native",
                                                    "script": "bv_internal.py", "scriptParameters": {"read": S3}})

@@ -21,7 +21,8 @@ wait "${failer}"
 _sim_xtrace_off
 sim_assert_no_grep "${SIM_PASSWORD}" "${SIM_LOG}"
 _sim_xtrace_restore
-sim_assert_grep 'handle [0-9]+ \(data onto drives [0-9]+, [0-9]+\): [0-9]+%' "${SIM_LOG}"
+# the second run started nothing, and waited for the data the first one's drives still received
+sim_assert_grep '\] data onto drives [0-9]+, [0-9]+: [0-9]+%' "${SIM_LOG}"
 test "$(sim_call SimCallLog '{}' 'calls[?method==AddDrives]|length')" = 1
-test "$(sim_call SimCallLog '{}' 'calls[?method==RemoveDrives]|length')" = 1
+test "$(sim_call SimCallLog '{}' 'calls[?method==RemoveDrives]|length')" = 2
 test "$(sim_call SimCallLog '{}' 'calls[?method==SecureEraseDrives]|length')" = 1
