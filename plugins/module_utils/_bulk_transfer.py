@@ -32,7 +32,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._common import (
     prepare_connection,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._lookups import LookupFailed, Lookups, VolumeRef
-from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
+from ansible_collections.solidfire.element.plugins.module_utils._results import sentences, task_result
 from ansible_collections.solidfire.element.plugins.module_utils._retry import Retrier
 from ansible_collections.solidfire.element.plugins.module_utils._starter import Starter, StartFailed, prepare_start
 from ansible_collections.solidfire.element.plugins.module_utils._waiter import Waiter
@@ -167,7 +167,7 @@ class BulkTransfer(Starter):
             result['peer'] = self._wait_peer(peer_handle, release)
             if result['peer'].get('failed'):
                 result['failed'] = True
-                result['msg'] = '%s The other cluster: %s' % (result['msg'], result['peer']['msg'])
+                result['msg'] = sentences(result['msg'], 'The other cluster: %s' % result['peer']['msg'])
         return result
 
     # ------------------------------------------------------------------------------------------- lookups

@@ -25,6 +25,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._drive_progress 
 from ansible_collections.solidfire.element.plugins.module_utils._figures import index_entries
 from ansible_collections.solidfire.element.plugins.module_utils._progress import describe
 from ansible_collections.solidfire.element.plugins.module_utils._retry import ElementGaveUp
+from ansible_collections.solidfire.element.plugins.module_utils._results import sentences
 from ansible_collections.solidfire.element.plugins.module_utils._schedule import Schedule
 from ansible_collections.solidfire.element.plugins.module_utils._starter import Starter, StartFailed
 from ansible_collections.solidfire.element.plugins.module_utils._tracking import JobTrack
@@ -201,15 +202,15 @@ class DriveWork(Starter):
             figures = identity.figures(index_entries(entries)) if entries is not None else None
             if entries is not None and figures is None:
                 result['data_moving'] = False
-                result['msg'] = '%s The data is in place.' % result['msg']
+                result['msg'] = sentences(result['msg'], 'The data is in place.')
                 return result
             if figures is not None and track.note(figures, self._clock()):
                 self._on_event('progress', describe(result.get('async_handle'), identity, figures))
             remaining = self._deadline.remaining()
             if remaining <= 0:
-                result.update(failed=True, data_moving=True, msg='%s Timed out after %d s (wait_timeout) while data '
+                result.update(failed=True, data_moving=True, msg=sentences(result['msg'], 'Timed out after %d s (wait_timeout) while data '
                               'still moved %s (%s); the job itself completed. Run the task again to wait for it.'
-                              % (result['msg'], self.params['wait_timeout'], identity.label(), _figures_text(figures)))
+                              % (self.params['wait_timeout'], identity.label(), _figures_text(figures))))
                 return result
             wanted = track.wanted_in(self._clock())
             delay = schedule.next_delay(self._deadline.elapsed() - started, rounds, wanted_in=wanted,

@@ -97,6 +97,11 @@ def _problem(outcome, report, params):
     return None
 
 
+def sentences(*parts):
+    """Messages joined into one: each part ends as a sentence, so a start's message and its wait's read apart."""
+    return ' '.join(part if part.endswith(('.', '!', '?')) else part + '.' for part in (p.strip() for p in parts) if part)
+
+
 def _summary(outcome):
     if outcome.state == COMPLETE:
         return 'async handle %s completed' % outcome.handle

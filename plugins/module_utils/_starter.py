@@ -34,7 +34,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._common import (
     run_with_client,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._lookups import Lookups
-from ansible_collections.solidfire.element.plugins.module_utils._results import task_result
+from ansible_collections.solidfire.element.plugins.module_utils._results import sentences, task_result
 from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     MONOTONIC,
     Abandoned,
@@ -173,7 +173,7 @@ class Starter:
         result = dict(fields)
         result.update(waited)
         result['changed'] = fields['changed'] or waited['changed']
-        result['msg'] = '%s %s' % (fields['msg'], waited['msg'])
+        result['msg'] = sentences(fields['msg'], waited['msg'])
         return result, report.outcomes[0].state == COMPLETE
 
 

@@ -67,6 +67,7 @@ from ansible_collections.solidfire.element.plugins.module_utils._retry import (
     Retrier,
 )
 from ansible_collections.solidfire.element.plugins.module_utils._tracking import (
+    ESTIMATE_MISSES,
     TIGHT_INTERVAL,
     JobTrack,
     figures_of,
@@ -85,8 +86,11 @@ FIRST_RETRY_DELAY = 1.0
 # A job counts as existing only when it completed this long before the watch began, on the cluster's clock: the
 # Date header has whole seconds and the first answer took time to come. Inside the margin it is announced.
 START_MARGIN_SECONDS = 2.0
-# Sync rounds (ListSyncJobs while clones run) never closer than TIGHT_INTERVAL, and at most this many a minute.
+# Progress rounds (ListSyncJobs, ListBulkVolumeJobs while such jobs run) never closer than TIGHT_INTERVAL, and at most
+# this many a minute.
 SYNC_ROUNDS_PER_MINUTE = 60
+# A job whose figures give no time left yet is looked at again this soon.
+UNESTIMATED_LOOK = 2.0
 
 # The source's own options; the connection options are the modules' own (names, aliases, SOLIDFIRE_* fallbacks).
 SOURCE_SPEC = dict(
@@ -230,8 +234,11 @@ class JobWatch:
     @staticmethod
     def _wanted_in(track, now):
         if track.progress is None and track.sync_misses == 0:
-            return 0.0  # a clone just seen running: its figures say when it ends
-        return track.wanted_in(now)
+            return 0.0  # a job just seen running: its figures say when it ends
+        wanted = track.wanted_in(now)
+        if wanted is None and track.predicted_end is None and track.estimate_misses < ESTIMATE_MISSES:
+            return UNESTIMATED_LOOK  # figures without a time left yet (a bulk volume job preparing): soon again
+        return wanted
 
     def _followed(self):
         return dict((handle, track) for handle, track in self._tracks.items()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import signal
@@ -31,6 +32,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--username", default=DEFAULT_CREDENTIALS[0], help=f"Basic auth user (default {DEFAULT_CREDENTIALS[0]})")
     parser.add_argument("--password", default=DEFAULT_CREDENTIALS[1], help=f"Basic auth password (default {DEFAULT_CREDENTIALS[1]})")
     parser.add_argument("--tls-dir", default=DEFAULT_TLS_DIR, help="where cert.pem and key.pem live (default tests/output/simulator-tls)")
+    parser.add_argument("--cert-ip", action="append", default=[], metavar="IP",
+                        help="an IP address the certificate also names (repeatable): another simulator's, sharing "
+                             "--tls-dir, so that each can reach the other over verified HTTPS")
     parser.add_argument("--job-seconds", type=float, default=3.0,
                         help="how long clone/copy/bulk jobs run, in simulated seconds (default 3.0)")
     parser.add_argument("--time-scale", type=float, default=1.0,
@@ -68,12 +72,18 @@ def main(argv=None) -> int:
         return 2
     config = Config(job_seconds=args.job_seconds, gone_error=args.gone_error, time_scale=args.time_scale,
                     estimate_noise=args.estimate_noise, estimate_seed=args.estimate_seed, clock_skew=args.clock_skew)
+    for address in args.cert_ip:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            sys.stderr.write(f"simulator: --cert-ip takes an IP address, not {address!r}\n")
+            return 2
     if args.node_port is not None and not 0 <= args.node_port <= 65535:
         sys.stderr.write("simulator: --node-port must be between 0 and 65535\n")
         return 2
     try:
         sim = Simulator((args.host, args.port), (args.username, args.password), os.path.abspath(args.tls_dir), config,
-                        node_port=args.node_port)
+                        node_port=args.node_port, cert_ips=args.cert_ip)
     except OSError as exc:
         sys.stderr.write(f"simulator: cannot listen on {args.host} port {args.port} or node port {args.node_port}: {exc}\n")
         return 1

@@ -117,8 +117,17 @@ class BulkTable:
                            f"The node already runs {PER_NODE_MAX} bulk volume jobs (bulkVolumeJobsPerNodeMax).")
 
 
+def _volume_id(p: Params) -> int:
+    """volumeID, also as a string of digits: netapp.elementsw's backup module sends it so (its options are strings,
+    handed to the SDK as they are), and NetApp's own module must have worked against clusters (an inference)."""
+    value = p.raw.get("volumeID")
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return p.req("volumeID", "int")
+
+
 def _start(cluster, p: Params, ctx, kind: str) -> tuple:
-    volume = cluster.volume(p.req("volumeID", "int"))
+    volume = cluster.volume(_volume_id(p))
     fmt = p.req("format", "str")
     if fmt not in FORMATS:
         raise invalid(f"Invalid value for 'format': {fmt}; expected native or uncompressed.")

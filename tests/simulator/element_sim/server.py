@@ -76,17 +76,18 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     node_port: None (the default) serves no node API; a port (0: a free one) serves the per-node API there, on the
     same host, with the same certificate and credentials.
+    cert_ips: further IP addresses the certificate names (another simulator's, sharing the same tls_dir).
     """
 
     def __init__(self, address=("127.0.0.1", 0), credentials=DEFAULT_CREDENTIALS, tls_dir=".", config=None,
-                 node_port=None):
+                 node_port=None, cert_ips=()):
         self.cluster = Cluster(config or Config())
         self.faults = FaultTable()
         self.calls = CallLog()
         host, port = address
         self.default_credentials = tuple(credentials)
         self.credentials = self.default_credentials
-        self.context, self.cert_path = tls.server_context(tls_dir, address[0])
+        self.context, self.cert_path = tls.server_context(tls_dir, address[0], also=tuple(cert_ips))
         self.cluster.tls_ca = self.cert_path
         self.httpd = _HTTPServer(host, port, self, CLUSTER_API)
         self.node_httpd = None if node_port is None else _HTTPServer(host, node_port, self, NODE_API)

@@ -116,9 +116,11 @@ def _context(cert_path: str, key_path: str) -> ssl.SSLContext:
     return context
 
 
-def server_context(tls_dir: str, host: str | None = None) -> tuple[ssl.SSLContext, str]:
-    """Make sure DIR/cert.pem and DIR/key.pem exist and are usable for `host`; return the server context and cert path."""
-    extra_ips = _extra_ips(host)
+def server_context(tls_dir: str, host: str | None = None, also: tuple = ()) -> tuple[ssl.SSLContext, str]:
+    """Make sure DIR/cert.pem and DIR/key.pem exist and are usable for `host` and the addresses `also` names (so that
+    simulators on two addresses can share one certificate, and each trusts the other); return the server context and
+    cert path."""
+    extra_ips = sorted(set(_extra_ips(host)).union(*(_extra_ips(ip) for ip in also)))
     os.makedirs(tls_dir, exist_ok=True)
     cert_path = os.path.join(tls_dir, "cert.pem")
     key_path = os.path.join(tls_dir, "key.pem")

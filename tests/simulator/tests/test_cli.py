@@ -142,3 +142,27 @@ def test_run_time_scale_and_estimate_flags(tmp_path):
         bad = subprocess.run([sys.executable, os.path.join(SIM_DIR, "run.py"), "--port", "0", "--tls-dir", str(tmp_path), *flags],
                              capture_output=True, text=True, timeout=30, check=False)
         assert bad.returncode == 2 and flags[0] in bad.stderr
+
+
+def test_two_simulators_share_one_certificate(tmp_path):
+    """--cert-ip: the second simulator, on another loopback address, reuses the first one's certificate, which names
+    both addresses, so each is reachable over verified HTTPS with the one CA; a value that is no IP address exits 2."""
+    pytest.importorskip("cryptography")
+    first, ready = start(tmp_path, "--host", "127.0.0.1", "--cert-ip", "127.0.0.2")
+    try:
+        before = (tmp_path / "cert.pem").read_bytes()
+        second, other = start(tmp_path, "--host", "127.0.0.2", "--cert-ip", "127.0.0.1")
+        try:
+            assert (tmp_path / "cert.pem").read_bytes() == before
+            for sim in (ready, other):
+                base = ["--url", sim["url"], "--ca", sim["ca"], "--username", sim["username"], "--password", sim["password"]]
+                assert simctl(*base, "GetClusterInfo", "{}").returncode == 0, sim["url"]
+        finally:
+            second.terminate()
+            second.communicate(timeout=10)
+    finally:
+        first.terminate()
+        first.communicate(timeout=10)
+    bad = subprocess.run([sys.executable, os.path.join(SIM_DIR, "run.py"), "--port", "0", "--tls-dir", str(tmp_path),
+                          "--cert-ip", "dr.example.com"], capture_output=True, text=True, timeout=30, check=False)
+    assert bad.returncode == 2 and "--cert-ip takes an IP address" in bad.stderr

@@ -11,6 +11,7 @@ while a request hangs, a stop ends a hanging round at once, and the DOCUMENTATIO
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 
@@ -269,3 +270,23 @@ def test_a_cluster_that_keeps_many_results_is_watched_as_any(sim, count):
         assert len(announced) == len(set(announced)) == count + 1
         reads = [call for call in sim.call('SimCallLog')['calls'] if call['method'] == 'GetAsyncResult']
         assert len(reads) <= 2  # the new job only (again): the backlog comes from the listing
+
+
+def test_a_backup_is_announced_within_a_second_of_its_end_from_its_bulk_volume_figures(sim):
+    """interval 10: the backup ends between two listings; ListBulkVolumeJobs brings its event within about a
+    second, and the S3 secret its details echo is in no event."""
+    account = sim.call('AddAccount', dict(username='eda-bulk'))['accountID']
+    volume = sim.call('CreateVolume', dict(name='eda-bulk', accountID=account, totalSize=1 << 30))['volumeID']
+    sim.call('SimConfigure', dict(jobSeconds=5))
+    secret = 'eda-S3-Secr3t-0a1b'
+    started = time.monotonic()
+    handle = sim.call('StartBulkVolumeRead', dict(volumeID=volume, format='native', script='bv_internal.py', scriptParameters=dict(
+        write=dict(endpoint='s3', hostname='s3.example.com', bucket='b', prefix='p', awsAccessKeyID='AKIA',
+                   awsSecretAccessKey=secret, format='native'))))['asyncHandle']
+    queue = StampingQueue()
+    asyncio.run(watch_until(load_main(), sim.args(interval=10), queue, lambda events: len(events) >= 1, timeout=12))
+    assert [event['async_handle'] for event in queue.events] == [handle]
+    assert queue.events[0]['result_type'] == 'BulkVolume' and queue.events[0]['success'] is True
+    assert 0 <= queue.times[handle] - (started + 5) <= 1.5
+    assert secret not in json.dumps(queue.events) and '********' in json.dumps(queue.events)
+    assert [call['method'] for call in sim.call('SimCallLog')['calls']].count('ListBulkVolumeJobs') >= 1
