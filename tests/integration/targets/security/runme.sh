@@ -11,6 +11,8 @@ password='Kq7"Zx\ -Secr3t-Token-5b1e'
 wrong_password='Wr0ng"\-Token-88aa'
 # a password that latin-1 cannot encode (requests encodes Basic credentials as latin-1)
 euro_password='Eur0-€-Token-41d7'
+# the S3 secret of the backups and restores (no_log; the cluster echoes it in their jobs)
+export SEC_S3_SECRET='S3"Sec\ret-Token-7f3c'
 sim_start --password "${password}"
 # every run below names its CA as a task option, except the one that must fail without it
 unset SOLIDFIRE_CA_PATH
@@ -58,6 +60,7 @@ set +x
 # Every byte of every file: the passwords, their core (survives any escaping: it is plain ASCII), JSON-escaped
 # forms, and the Basic auth header value.
 needles=("${password}" "${wrong_password}" "${euro_password}" 'Secr3t-Token-5b1e' 'Wr0ng' 'Eur0-' \
+    "${SEC_S3_SECRET}" 'ret-Token-7f3c' \
     "$(printf '%s:%s' "${SIM_USERNAME}" "${password}" | base64 -w0)" "$(printf '%s:%s' "${SIM_USERNAME}" "${wrong_password}" | base64 -w0)")
 leaks=0
 for needle in "${needles[@]}"; do
@@ -70,7 +73,7 @@ done
 [ "$(find "${out}/junit" -type f | wc -l)" -ge 1 ] || { echo "the junit callback wrote nothing" >&2; exit 1; }
 # the runs did see the echoed password, redacted
 sim_assert_grep 'password=\*\*\*\*\*\*\*\*' "${out}/controller-env.out"
-for module in get_async_result volume_clone volume_copy group_clone; do
+for module in get_async_result volume_clone volume_copy group_clone volume_backup volume_restore drives; do
     sim_assert_grep "AnsiballZ_${module}" "${out}/module-env.out"
 done
 set -x
