@@ -46,7 +46,8 @@ from ansible_collections.solidfire.element.plugins.module_utils._transport impor
 
 # What callers import from here: the client, and the error classes and limits that describe its answers.
 __all__ = ['ElementClient', 'Endpoint', 'parse_endpoint', 'split_hostname', 'validate_api_version', 'redact',
-           'redact_values', 'redact_fields', 'redact_secrets', 'secret_values', 'secret_forms', 'SECRET_FIELDS', 'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'STRING_TYPES', 'INTEGER_TYPES',
+           'redact_values', 'redact_fields', 'redact_secrets', 'secret_values', 'secret_forms', 'SECRET_FIELDS',
+           'HAS_REQUESTS', 'REQUESTS_IMPORT_ERROR', 'STRING_TYPES', 'INTEGER_TYPES',
            'MAX_ANSWER_BYTES', 'MAX_ANSWER_VALUES', 'ElementAnswerTooLarge', 'ElementAPIError', 'ElementAuthError',
            'ElementEndpointError', 'ElementError', 'ElementHandleGone', 'ElementInputError', 'ElementTLSError',
            'ElementTransientError']

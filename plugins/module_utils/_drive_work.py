@@ -208,9 +208,10 @@ class DriveWork(Starter):
                 self._on_event('progress', describe(result.get('async_handle'), identity, figures))
             remaining = self._deadline.remaining()
             if remaining <= 0:
-                result.update(failed=True, data_moving=True, msg=sentences(result['msg'], 'Timed out after %d s (wait_timeout) while data '
-                              'still moved %s (%s); the job itself completed. Run the task again to wait for it.'
-                              % (self.params['wait_timeout'], identity.label(), _figures_text(figures))))
+                timed_out = ('Timed out after %d s (wait_timeout) while data still moved %s (%s); the job itself '
+                             'completed. Run the task again to wait for it.'
+                             % (self.params['wait_timeout'], identity.label(), _figures_text(figures)))
+                result.update(failed=True, data_moving=True, msg=sentences(result['msg'], timed_out))
                 return result
             wanted = track.wanted_in(self._clock())
             delay = schedule.next_delay(self._deadline.elapsed() - started, rounds, wanted_in=wanted,
