@@ -19,7 +19,7 @@ COLLECTION = 'solidfire.element'
 LABEL_PREFIX = 'ansible_collections.%s.docsite.' % COLLECTION
 # The guides for users, in the order of docs/docsite/extra-docs.yml (docs/architecture.md is for maintainers).
 GUIDES = ['getting-started', 'chaining', 'check-mode', 'awx', 'eda', 'troubleshooting', 'reliability', 'performance',
-          'simulator']
+          'simulator', 'api-sources']
 REPOSITORY_FILE_NOTE = 'in the collection repository'
 
 
