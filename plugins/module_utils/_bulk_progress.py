@@ -17,6 +17,10 @@ from ansible_collections.solidfire.element.plugins.module_utils._figures import 
 BULK_RESULT_TYPE = 'BulkVolume'
 # What a bulk volume job reads or writes, by its entry's type.
 KIND_WORDS = {'read': 'read (backup)', 'write': 'write (restore)'}
+# The text types of the running Python (Python 2.7 targets decode JSON strings as unicode).
+TEXT_TYPES = (str, type(b''.decode('ascii')))
+# Below this share done, the average rate of a job says little about its end (it may still be preparing).
+MIN_RATE_PERCENT = 5
 
 
 class BulkIdentity:
@@ -44,10 +48,14 @@ class BulkIdentity:
             return None
         entry = candidates[0]
         remaining = number(entry.get('remainingTime'))
+        remaining = remaining if remaining is not None and remaining >= 0 else None
         percent = number(entry.get('percentComplete'))
+        by_rate = _left_at_rate(percent, _seconds(entry.get('elapsedTime')))
+        if by_rate is not None and (remaining is None or by_rate < remaining):
+            remaining = by_rate
         return dict(
             percent_complete=round(percent, 1) if percent is not None else None,
-            remaining_time=remaining if remaining is not None and remaining >= 0 else None,
+            remaining_time=remaining,
             remaining_measured=False,
             status=entry.get('status'),
             bulk_volume_id=integer(entry.get('bulkVolumeID')),
@@ -68,6 +76,33 @@ class BulkIdentity:
         if self.volume_id is not None:
             what += ' of volume %s' % self.volume_id
         return what
+
+
+def _seconds(value):
+    """elapsedTime: documented as a string, an integer in the reference's examples; either, or H:MM:SS."""
+    if not isinstance(value, TEXT_TYPES):
+        return number(value)
+    try:
+        parts = [float(part) for part in value.strip().split(':')]
+    except ValueError:
+        return None
+    if not 1 <= len(parts) <= 3 or any(part < 0 for part in parts):
+        return None
+    total = 0.0
+    for part in parts:
+        total = total * 60 + part
+    return total
+
+
+def _left_at_rate(percent, elapsed):
+    """The time left if the job goes on at its average rate so far (elapsedTime over percentComplete), or None.
+
+    remainingTime is the cluster's estimate, and may be stale (the same value for several reads) or far off; the
+    rate from the job's own counters is the cross-check, and the sooner of the two is read at, so a stale or high
+    estimate never makes the wait notice the end late."""
+    if percent is None or elapsed is None or not MIN_RATE_PERCENT <= percent < 100 or elapsed <= 0:
+        return None
+    return elapsed * (100.0 - percent) / percent
 
 
 def bulk_identity(details):

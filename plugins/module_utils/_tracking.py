@@ -76,8 +76,14 @@ class JobTrack:
             self.best_percent = percent
         remaining = progress.get('remaining_time')
         trusted = remaining is not None and not backwards and self.estimate_misses < ESTIMATE_MISSES
-        self.predicted_end = now + remaining if trusted else None
-        self.measured = bool(progress.get('remaining_measured'))
+        measured = bool(progress.get('remaining_measured'))
+        ended_at = now + remaining if trusted else None
+        if (ended_at is not None and not measured and previous is not None and self.predicted_end is not None
+                and previous.get('remaining_time') == remaining):
+            # the same estimate again: the cluster has not refreshed it, so it is as old as the first one
+            ended_at = min(ended_at, self.predicted_end)
+        self.predicted_end = ended_at
+        self.measured = measured
         if self.predicted_end is not None and self.predicted_end > now + END_MARGIN:
             self.late_reads = 0
         return previous is None or int(previous.get('percent_complete') or 0) != int(percent or 0)

@@ -6,7 +6,8 @@
 Run it with the tool virtualenv's Python (``make bench`` does):
 
     .venv/core-2.19/bin/python tests/perf/bench.py [--interval 1] [--job-seconds 10] [--repeat 3]
-        [--only single|many|clones|eda ...] [--clone-seconds 10 60 600] [--bulk-seconds 60]
+        [--only single|many|scale|clones|long|eda ...] [--clone-seconds 10 60 600] [--bulk-seconds 60]
+        [--long-seconds 60]
         [--eda-clones 1 20 100] [--eda-intervals 10 2] [--eda-seconds 60] [--allow-busy]
 
 It starts its own simulator (``--port 0``), stages the work tree as a collection (hack/stage.sh) into a temporary
@@ -26,6 +27,9 @@ The clone table (``--only clones`` runs just it) puts every tool at its defaults
 with the simulator's time scale TIME_SCALE; both tools' intervals are then scaled by 1/TIME_SCALE (uri's delay, and a
 second staged copy of the collection whose get_async_result runs on the simulated clock), and that row's lag is in
 simulated seconds.
+
+The long-job table (``--only long``) does the same for a backup (StartBulkVolumeRead to the simulator's S3) and a
+drive removal (RemoveDrives) of --long-seconds: uri + until at delay 2 against get_async_result at its defaults.
 
 The EDA table (``--only eda``) puts the cost of waiting on N clones side by side: N ansible-playbook runs of
 get_async_result (as N AWX jobs would wait) against ONE ansible-rulebook running the async_jobs source (from
@@ -85,7 +89,8 @@ TARGET_LAG_FRACTION = 0.1
 TARGET_CLONE_CPU_RATIO = 3.0
 # get_async_result's run() defaults, which the time-scaled staged copy replaces
 SCALED_DEFAULTS = 'clock=MONOTONIC, sleep=time.sleep, rand=random.random,'
-SECTIONS = ('single', 'many', 'scale', 'clones', 'eda')
+SECTIONS = ('single', 'many', 'scale', 'clones', 'long', 'eda')
+LONG_SECONDS = 60.0
 # EDA: N clones watched by one ansible-rulebook (the async_jobs source) against N waiting ansible-playbook runs
 EDA_CLONES = (1, 20, 100)
 EDA_INTERVALS = (10.0, 2.0)  # the source's default, and a fast one
@@ -831,6 +836,104 @@ def render_clones(cases):
     return lines + ['']
 
 
+# --------------------------------------------------------------------------------------------- long jobs
+def long_jobs(sim, seconds):
+    """The two long jobs of the long-job table, as (name, start method, a start's params for run i, its figures'
+    source): a backup to the simulator's S3 (figures from ListBulkVolumeJobs) and a drive removal (figures from the
+    bin syncs in ListSyncJobs). Each run starts a job of its own: a backup of the same volume, another drive."""
+    account = sim.call('AddAccount', {'username': 'bench-long'})['accountID']
+    volume = sim.call('CreateVolume', {'name': 'bench-backup-src', 'accountID': account,
+                                       'totalSize': 4 << 30})['volumeID']
+    drives = [drive['driveID'] for drive in sim.call('ListDrives')['drives']
+              if drive['type'] == 'block' and drive['status'] == 'active']
+    if len(drives) < 2:
+        raise BenchError('the simulator has %d active block drives; the two drive removal rows need two'
+                         % len(drives))
+    drives.sort(reverse=True)
+
+    def backup(run):
+        return {'volumeID': volume, 'format': 'native', 'script': 'bv_internal.py', 'scriptParameters': {'write': {
+            'endpoint': 's3', 'hostname': 's3.bench.example', 'bucket': 'bench', 'prefix': 'run-%d' % run,
+            'awsAccessKeyID': 'BENCHKEY', 'awsSecretAccessKey': 'bench-secret', 'format': 'native'}}}
+
+    def removal(run):
+        return {'drives': [drives[run]]}
+
+    return [('%g s backup to S3' % seconds, 'StartBulkVolumeRead', backup, 'ListBulkVolumeJobs'),
+            ('%g s drive removal' % seconds, 'RemoveDrives', removal, 'ListSyncJobs')]
+
+
+def measure_long(runner, sim, playbook, method, params, seconds, extra_vars):
+    """One start-and-wait play on a long job: the calls after the start, the detection lag from the job's end."""
+    sim.calls()
+    run = runner.run(playbook, dict(extra_vars, start_method=method, start_params=params))
+    calls = sim.calls()
+    starts = [call for call in calls if call['method'] == method]
+    if len(starts) != 1:
+        raise BenchError('%s: expected one %s in the log, saw %d' % (playbook, method, len(starts)))
+    waits = [call for call in calls if call['seq'] > starts[0]['seq']]
+    row = wait_figures(run, waits, starts[0]['time'] + seconds, 1.0)
+    row['lists'] = sum(1 for call in waits if call['method'] in ('ListBulkVolumeJobs', 'ListSyncJobs'))
+    return row
+
+
+def compare_long(runner, sim, args):
+    """The long-job table: a backup and a drive removal of --long-seconds, uri + until at URI_DELAYS[0] against
+    get_async_result at its defaults."""
+    seconds = args.long_seconds
+    sim.call('SimConfigure', {'jobSeconds': seconds, 'timeScale': 1.0})
+    base = runner.run('job_noop.yml', dict(start_method='ListDrives', start_params={}))
+    cases = []
+    for name, method, params, source in long_jobs(sim, seconds):
+        delay = URI_DELAYS[0]
+        uri = measure_long(runner, sim, 'job_uri_plain.yml', method, params(0), seconds, dict(
+            interval=delay, retries=int(seconds / delay) * 4 + 20))
+        uri['label'] = 'uri + until, delay %g' % delay
+        ours = measure_long(runner, sim, 'job_wait_defaults.yml', method, params(1), seconds, {})
+        ours['label'] = 'get_async_result, defaults'
+        for row in (uri, ours):
+            row['cpu'] = row['run']['cpu'] - base['cpu']
+            row['wall'] = row['run']['wall'] - base['wall']
+        cases.append(dict(name=name, source=source, rows=[uri, ours]))
+        progress('%s done' % name)
+    return cases
+
+
+def long_targets(cases):
+    """A long job with figures is noticed as a clone is (within TARGET_LAG_SYNC) at a third of uri's calls."""
+    goals = []
+    for case in cases:
+        uri, ours = case['rows']
+        goals.append(('%s: lag at most %g s (figures from %s)' % (case['name'], TARGET_LAG_SYNC, case['source']),
+                      '%.2f s' % ours['lag'], ours['lag'] <= TARGET_LAG_SYNC))
+        goals.append(('%s: at most a third of the API calls of uri + until at delay %g' % (case['name'], URI_DELAYS[0]),
+                      '%d vs %d (%.2f)' % (ours['calls'], uri['calls'], ours['calls'] / max(uri['calls'], 1)),
+                      ours['calls'] * 3 <= uri['calls']))
+    return goals
+
+
+def render_long(cases):
+    """The long-job table as markdown lines."""
+    seconds = cases[0]['name'].split(' ', 1)[0] if cases else ''
+    lines = ['### Long jobs: a %s s backup and a %s s drive removal (one run each)' % (seconds, seconds), '',
+             '| job | wait | API calls during the wait | GetAsyncResult | progress reads | controller CPU (s) |'
+             ' detection lag (s) | task wall (s) |',
+             '|---|---|---:|---:|---:|---:|---:|---:|']
+    for case in cases:
+        for row in case['rows']:
+            lines.append('| %s | %s | %d | %d | %d (%s) | %.2f | %.2f | %.2f |' % (
+                case['name'], row['label'], row['calls'], row['gets'], row['lists'], case['source'], row['cpu'],
+                row['lag'], row['wall']))
+    lines += ['', 'The backup is a StartBulkVolumeRead to the simulator\'s S3 with the built-in script; the removal a '
+              'RemoveDrives of one active block drive, whose data the cluster moves off before the job completes. '
+              'Both are started by a uri task just before the wait (its call time on the simulator\'s clock + the '
+              "job's length is the job's end). get_async_result follows a backup by ListBulkVolumeJobs (percent and "
+              "the cluster's remainingTime, which the simulator makes as noisy as ListSyncJobs') and a removal by the "
+              'bin syncs off the drive in ListSyncJobs, reads the handle near the predicted end, and releases it '
+              'with one last GetAsyncResult. Controller CPU: the play minus the same uri task with no wait.', '']
+    return lines
+
+
 # --------------------------------------------------------------------------------------------- EDA
 RULEBOOK = """---
 # bench.py: one ansible-rulebook watching every clone (interval %(interval)r); the connection comes from the
@@ -1280,6 +1383,11 @@ How to read it:
   table: get_async_result runs on the simulated clock there, and that row's lag is in simulated seconds). The last
   row is a job without sync progress (SimCreateJob, resultType BulkVolume, 60 s), where no remainingTime exists and
   only the tenth-of-elapsed bound keeps the lag small.
+- **Long jobs** (`make bench BENCH_ARGS='--only long'`, about five minutes): a 60 s backup (StartBulkVolumeRead
+  to the simulator's S3) and a 60 s drive removal (RemoveDrives), each started by a uri task and waited on by
+  `uri + until` at `delay: 2` and by `get_async_result` at its defaults, which follows the backup by
+  ListBulkVolumeJobs and the removal by the bin syncs in ListSyncJobs, as it follows a clone. Lag and calls are
+  judged as a clone's: at most 1 s, at most a third of uri's calls.
 - Why some clone targets cannot be met: a wait that ends when the job ends makes at least a first read (is the
   handle there, what does it clone), a last read (it is complete) and, for `get_async_result`, the release read
   (`uri` consumes the result with its last read instead), plus one ListSyncJobs now and then. `uri + until` at
@@ -1375,6 +1483,8 @@ def parse_args(argv=None):
                         % (SCALE_ABOVE, TIME_SCALE))
     parser.add_argument('--bulk-seconds', type=float, default=BULK_SECONDS,
                         help='length of the job without sync progress (s; 0: none)')
+    parser.add_argument('--long-seconds', type=float, default=LONG_SECONDS,
+                        help='length of the backup and of the drive removal of the long-job table (s)')
     parser.add_argument('--eda-clones', type=int, nargs='+', default=list(EDA_CLONES),
                         help='numbers of clones watched at once in the EDA comparison')
     parser.add_argument('--eda-intervals', type=float, nargs='+', default=list(EDA_INTERVALS),
@@ -1411,6 +1521,10 @@ def measure(runner, sim, workdir, args, only, machine):
         cases = compare_clones({1.0: runner, TIME_SCALE: scaled}, sim, args)
         sections.append(render_clones(cases))
         goals += clone_targets(cases)
+    if 'long' in only:
+        cases = compare_long(runner, sim, args)
+        sections.append(render_long(cases))
+        goals += long_targets(cases)
     if 'eda' in only:
         cases, version = compare_eda(runner, sim, args)
         sections.append(render_eda(cases))

@@ -113,3 +113,43 @@ def test_a_drive_job_is_the_data_moving_onto_or_off_its_drives_services():
     assert [figures['sync_jobs'] for figures in found.values()] == [1, 2]
     assert sorted(figures['remaining_time'] for figures in found.values()) == [15.0, 15.0]
     assert mine.label() == 'data off drive 7'
+
+
+def test_an_estimate_the_cluster_repeats_keeps_the_end_it_first_gave():
+    track = JobTrack(BulkIdentity(bv_id=3))
+    track.note(figures(10.0, percent=80.0), now=100.0)
+    track.note(figures(10.0, percent=90.0), now=105.0)  # not refreshed: 5 s old by now
+    assert track.predicted_end == 110.0
+    track.note(figures(4.0, percent=95.0), now=107.0)  # a fresh one counts from now
+    assert track.predicted_end == 111.0
+
+
+def test_a_measured_end_is_taken_as_given_even_when_it_repeats():
+    track = JobTrack(CloneIdentity(clone_id=7))
+    track.note(figures(10.0, measured=True), now=100.0)
+    track.note(figures(10.0, measured=True), now=105.0)
+    assert track.predicted_end == 115.0
+
+
+def bulk_entry(**fields):
+    return dict({'bulkVolumeID': 3, 'key': 'k', 'srcVolumeID': 42, 'type': 'read', 'status': 'running'}, **fields)
+
+
+def test_a_bulk_jobs_end_is_the_sooner_of_its_estimate_and_its_rate_so_far():
+    identity = BulkIdentity(bv_id=3)
+    stale_high = bulk_entry(percentComplete=90, elapsedTime=54, remainingTime=20)
+    assert figures_of([stale_high], [JobTrack(identity)]).popitem()[1]['remaining_time'] == 54 * 10 / 90.0
+    low = bulk_entry(percentComplete=90, elapsedTime=54, remainingTime=3)
+    assert figures_of([low], [JobTrack(identity)]).popitem()[1]['remaining_time'] == 3
+    # too early for a rate (still preparing, or hardly begun): the estimate alone, or none
+    early = bulk_entry(percentComplete=2, elapsedTime=3, remainingTime=200)
+    assert figures_of([early], [JobTrack(identity)]).popitem()[1]['remaining_time'] == 200
+    preparing = bulk_entry(status='preparing', percentComplete=0, elapsedTime=0)
+    assert figures_of([preparing], [JobTrack(identity)]).popitem()[1]['remaining_time'] is None
+    # no estimate at all: the rate stands in
+    unestimated = bulk_entry(percentComplete=50, elapsedTime='30')
+    assert figures_of([unestimated], [JobTrack(identity)]).popitem()[1]['remaining_time'] == 30.0
+    as_clock = bulk_entry(percentComplete=50, elapsedTime='0:01:00')
+    assert figures_of([as_clock], [JobTrack(identity)]).popitem()[1]['remaining_time'] == 60.0
+    unreadable = bulk_entry(percentComplete=50, elapsedTime='soon', remainingTime=7)
+    assert figures_of([unreadable], [JobTrack(identity)]).popitem()[1]['remaining_time'] == 7
