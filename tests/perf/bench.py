@@ -1431,8 +1431,12 @@ is used only for a slice without them, since it may be stale, missing or 20 % of
   `complete`, and a last read without keepResult releases it;
 - when estimates prove wrong (the clone still runs after 6 reads at its predicted end, or its progress goes
   backwards), they are no longer trusted and the wait falls back to the schedule without estimates;
-- without figures (bulk volume jobs, drives, unknown job types, a clone whose sync entries never show, a user who
-  may not call ListSyncJobs): the capped backoff from poll_interval to max_poll_interval, but never a gap longer
+- a backup or restore is followed the same way by its ListBulkVolumeJobs entry, whose only time left is the
+  cluster's estimate: its end is taken as the sooner of that estimate and the job's own average rate so far
+  (elapsedTime over percentComplete), and an estimate the cluster repeats unchanged keeps the end it first gave;
+  a drive addition or removal by the bin syncs onto or off its drives;
+- without figures (unknown job types, a bulk volume job still preparing, a clone whose sync entries never show, a
+  user who may not call ListSyncJobs): the capped backoff from poll_interval to max_poll_interval, but never a gap longer
   than a tenth of the time waited so far, so the lag after the end stays under 10 % of the job's length;
 - with many handles in one task, each clone is followed by its own figures and the next round starts at the
   nearest read any of them wants (one ListSyncJobs covers them all), so each of 100 clones is noticed as a lone
