@@ -5,7 +5,8 @@
 the Element simulator over HTTPS: a second simulator stands in for the other cluster. What each task sends is read
 from the simulators' call logs."""
 
-from __future__ import annotations
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import json
 import threading
